@@ -1,0 +1,24 @@
+/* file: whole-file reads with a size cap and errors that name the file. I/O layer.
+ *
+ * Ownership: on success *data is malloc'd, NUL-terminated (the NUL is not counted in
+ * *len) and belongs to the caller, who free()s it. On failure *data is untouched.
+ * Errors: LL_IO naming the path and strerror (missing, unreadable, a directory),
+ * LL_NOMEM when the file is larger than the cap. "-" reads standard input. */
+#ifndef LOADLENS_FILE_H
+#define LOADLENS_FILE_H
+
+#include <stddef.h>
+
+#include "loadlens/error.h"
+
+enum ll_status ll_file_read_all(const char *path, size_t cap, char **data, size_t *len,
+                                struct ll_error *err);
+
+/* The base name of path without a trailing suffix (".json"); malloc'd, caller frees.
+ * "-" gives "stdin". NULL when out of memory. */
+char *ll_file_stem(const char *path, const char *suffix);
+
+/* True when path names something that exists (file, directory, ...) or is "-". */
+int ll_file_exists(const char *path);
+
+#endif

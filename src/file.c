@@ -1,0 +1,95 @@
+/* file: see include/loadlens/file.h. */
+#include "loadlens/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loadlens/buf.h"
+
+enum ll_status ll_file_read_all(const char *path, size_t cap, char **data, size_t *len,
+                                struct ll_error *err)
+{
+	int is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ll_error_set(err, LL_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
+	enum ll_status st = LL_OK;
+	struct ll_buf b = LL_BUF_INIT;
+	struct stat sb;
+	if (fstat(fd, &sb) != 0) {
+		st = ll_error_set(err, LL_IO, path, 0, NULL, "cannot stat: %s", strerror(errno));
+		goto done;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		st = ll_error_set(err, LL_IO, path, 0, NULL, "is a directory, expected a file");
+		goto done;
+	}
+	/* Checked before reading: the input may be hostile or simply huge. */
+	if (S_ISREG(sb.st_mode) && (unsigned long long)sb.st_size > cap) {
+		st = ll_error_set(err, LL_NOMEM, path, 0, NULL,
+		                  "file is %lld bytes, more than the limit of %zu",
+		                  (long long)sb.st_size, cap);
+		goto done;
+	}
+	char chunk[65536];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			st = ll_error_set(err, LL_IO, path, 0, NULL, "read failed: %s", strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > cap) {
+			st = ll_error_set(err, LL_NOMEM, path, 0, NULL,
+			                  "input is larger than the limit of %zu bytes", cap);
+			goto done;
+		}
+		if (!ll_buf_append(&b, chunk, (size_t)n)) {
+			st = ll_error_set(err, LL_NOMEM, path, 0, NULL, "out of memory reading the file");
+			goto done;
+		}
+	}
+	*len = b.len;
+	*data = ll_buf_detach(&b);
+	if (!*data)
+		st = ll_error_set(err, LL_NOMEM, path, 0, NULL, "out of memory");
+done:
+	ll_buf_release(&b);
+	if (!is_stdin)
+		close(fd);
+	return st;
+}
+
+char *ll_file_stem(const char *path, const char *suffix)
+{
+	if (strcmp(path, "-") == 0)
+		path = "stdin";
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	size_t sl = suffix ? strlen(suffix) : 0;
+	if (sl && n > sl && strcmp(base + n - sl, suffix) == 0)
+		n -= sl;
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, base, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+int ll_file_exists(const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return 1;
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}

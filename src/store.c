@@ -1,0 +1,583 @@
+/* store: see include/loadlens/store.h. */
+#include "loadlens/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadlens/buf.h"
+
+struct ll_store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Forward migrations: migrations[i] takes the schema from version i to i + 1. Append
+ * only; a released entry is never edited. Table and column names are a contract
+ * (DESIGN §4); columns may grow through new entries. */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE runs("
+	"  run_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, label TEXT, config_name TEXT,"
+	"  elapsed_s REAL, total_ops INTEGER, total_errors INTEGER, throughput REAL,"
+	"  error_rate REAL, p50_ms REAL, p95_ms REAL, p99_ms REAL,"
+	"  report_source TEXT CHECK (report_source IN ('json','text_summary')),"
+	"  seed INTEGER, target_rate REAL, configured_duration_s REAL, endpoint TEXT,"
+	"  ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+	"CREATE TABLE op_stats("
+	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE, op TEXT NOT NULL,"
+	"  count INTEGER NOT NULL, success_count INTEGER, error_count INTEGER NOT NULL,"
+	"  p50_us INTEGER, p95_us INTEGER, p99_us INTEGER, p999_us INTEGER, mean_us REAL,"
+	"  max_us INTEGER, PRIMARY KEY (run_id, op));"
+	"CREATE TABLE inputs("
+	"  input_id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL,"
+	"  lines INTEGER, events INTEGER, skipped INTEGER, raw BLOB,"
+	"  ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  UNIQUE (run_id, sha256));"
+	"CREATE TABLE templates(template_id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE client_events("
+	"  event_id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, input_id INTEGER NOT NULL,"
+	"  line_no INTEGER NOT NULL, ts_us INTEGER, level TEXT, op TEXT, status INTEGER,"
+	"  reason TEXT, error_class TEXT, error_code TEXT, error_message TEXT, message TEXT,"
+	"  body TEXT, request_id TEXT, template_id INTEGER);"
+	"CREATE TABLE server_events("
+	"  event_id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, input_id INTEGER NOT NULL,"
+	"  line_no INTEGER NOT NULL, ts_us INTEGER, level TEXT, target TEXT, spans TEXT,"
+	"  message TEXT, fields_json TEXT, method TEXT, path TEXT, status INTEGER,"
+	"  request_id TEXT, template_id INTEGER);"
+	"CREATE TABLE stray_lines(input_id INTEGER NOT NULL, line_no INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('unstamped','unparsed')), reason TEXT, text TEXT);"
+	"CREATE TABLE correlations(run_id INTEGER NOT NULL, client_event_id INTEGER NOT NULL,"
+	"  server_event_id INTEGER, method TEXT NOT NULL, delta_us INTEGER);",
+};
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+_Static_assert(N_MIGRATIONS == LL_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+static enum ll_status db_error(struct ll_store *s, struct ll_error *err, const char *what)
+{
+	return ll_error_set(err, LL_DB, s->path, 0, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static enum ll_status exec(struct ll_store *s, const char *sql, struct ll_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		enum ll_status st = ll_error_set(err, LL_DB, s->path, 0, NULL, "%s",
+		                                 msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return st;
+	}
+	return LL_OK;
+}
+
+static enum ll_status prepare(struct ll_store *s, const char *sql, sqlite3_stmt **stmt,
+                              struct ll_error *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_error(s, err, "prepare");
+	return LL_OK;
+}
+
+static enum ll_status user_version(struct ll_store *s, int *v, struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s, "PRAGMA user_version", &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	else
+		rc = db_error(s, err, "read the schema version");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum ll_status migrate(struct ll_store *s, struct ll_error *err)
+{
+	enum ll_status st;
+	int v = 0;
+	if ((st = user_version(s, &v, err)))
+		return st;
+	if (v == LL_STORE_SCHEMA_VERSION)
+		return LL_OK;
+	/* IMMEDIATE: a second process opening a new database at the same moment waits here
+	 * and then sees the finished schema. */
+	if ((st = exec(s, "BEGIN IMMEDIATE", err)))
+		return st;
+	if ((st = user_version(s, &v, err)))
+		goto rollback;
+	if (v > LL_STORE_SCHEMA_VERSION) {
+		st = ll_error_set(err, LL_DB, s->path, 0, NULL,
+		                  "schema version %d is newer than this loadlens knows (%d)", v,
+		                  LL_STORE_SCHEMA_VERSION);
+		goto rollback;
+	}
+	for (; v < LL_STORE_SCHEMA_VERSION; v++)
+		if ((st = exec(s, migrations[v], err)))
+			goto rollback;
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", LL_STORE_SCHEMA_VERSION);
+	if ((st = exec(s, sql, err)) || (st = exec(s, "COMMIT", err)))
+		goto rollback;
+	return LL_OK;
+rollback:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
+enum ll_status ll_store_open(const char *path, enum ll_store_mode mode, struct ll_store **out,
+                             struct ll_error *err)
+{
+	struct ll_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return ll_error_set(err, LL_NOMEM, path, 0, NULL, "out of memory");
+	}
+	enum ll_status st = LL_OK;
+	int flags = SQLITE_OPEN_NOMUTEX |
+	            (mode == LL_STORE_READ_ONLY ? SQLITE_OPEN_READONLY
+	                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (mode == LL_STORE_READ_ONLY && rc == SQLITE_CANTOPEN)
+			st = ll_error_set(err, LL_IO, path, 0, NULL,
+			                  "cannot open the database (does it exist? ingest a run first)");
+		else
+			st = db_error(s, err, "cannot open the database");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 30000);
+	/* DESIGN §6: a rollback journal commits a big ingest far faster than WAL and is just
+	 * as crash-safe; 8 KiB pages and an 8 MiB cache measured best. */
+	if (mode == LL_STORE_READ_WRITE)
+		st = exec(s, "PRAGMA page_size = 8192; PRAGMA journal_mode = DELETE;"
+		             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+		             "PRAGMA cache_size = -8192;", err);
+	else
+		st = exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;", err);
+	if (st)
+		goto fail;
+	if (mode == LL_STORE_READ_WRITE) {
+		if ((st = migrate(s, err)))
+			goto fail;
+	} else {
+		int v = 0;
+		if ((st = user_version(s, &v, err)))
+			goto fail;
+		if (v != LL_STORE_SCHEMA_VERSION) {
+			st = ll_error_set(err, LL_DB, path, 0, NULL,
+			                  "not a loadlens database of schema version %d (found %d)",
+			                  LL_STORE_SCHEMA_VERSION, v);
+			goto fail;
+		}
+	}
+	*out = s;
+	return LL_OK;
+fail:
+	ll_store_close(s);
+	return st;
+}
+
+void ll_store_close(struct ll_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Looks up run_id by name: *id = 0 when absent. */
+static enum ll_status find_run(struct ll_store *s, const char *name, int64_t *id,
+                               struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s, "SELECT run_id FROM runs WHERE name = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int r = sqlite3_step(st);
+	*id = 0;
+	if (r == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (r != SQLITE_DONE)
+		rc = db_error(s, err, "look up the run");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Runs one statement with the given bindings already applied; expects SQLITE_DONE. */
+static enum ll_status step_done(struct ll_store *s, sqlite3_stmt *st, const char *what,
+                                struct ll_error *err)
+{
+	int r = sqlite3_step(st);
+	enum ll_status rc = LL_OK;
+	if (r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = db_error(s, err, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum ll_status exec_bound_id(struct ll_store *s, const char *sql, int64_t id,
+                                    const char *what, struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s, sql, &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return step_done(s, st, what, err);
+}
+
+/* The sha256 of the run's report input, or "" when it has none. */
+static enum ll_status report_sha(struct ll_store *s, int64_t run_id, char sha[65],
+                                 struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s, "SELECT sha256 FROM inputs WHERE run_id = ?1 AND kind = 'report'",
+	                            &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	sha[0] = '\0';
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(sha, 65, "%s", t ? (const char *)t : "");
+	} else if (r != SQLITE_DONE) {
+		rc = db_error(s, err, "look up the run's report");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum ll_status write_report(struct ll_store *s, int64_t run_id,
+                                   const struct ll_run_report *r, struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s,
+		"UPDATE runs SET config_name=?2, elapsed_s=?3, total_ops=?4, total_errors=?5,"
+		" throughput=?6, error_rate=?7, p50_ms=?8, p95_ms=?9, p99_ms=?10, report_source=?11"
+		" WHERE run_id=?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text_or_null(st, 2, r->config_name);
+	sqlite3_bind_double(st, 3, r->elapsed_s);
+	sqlite3_bind_int64(st, 4, r->total_ops);
+	sqlite3_bind_int64(st, 5, r->total_errors);
+	sqlite3_bind_double(st, 6, r->throughput);
+	sqlite3_bind_double(st, 7, r->error_rate_frac);
+	sqlite3_bind_double(st, 8, r->p50_ms);
+	sqlite3_bind_double(st, 9, r->p95_ms);
+	sqlite3_bind_double(st, 10, r->p99_ms);
+	bind_text_or_null(st, 11, ll_report_source_name(r->source));
+	if ((rc = step_done(s, st, "store the run", err)))
+		return rc;
+
+	if ((rc = prepare(s,
+		"INSERT INTO op_stats(run_id, op, count, success_count, error_count, p50_us, p95_us,"
+		" p99_us, p999_us, mean_us, max_us) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+		&st, err)))
+		return rc;
+	for (size_t i = 0; i < r->n_ops && rc == LL_OK; i++) {
+		const struct ll_op_stats *o = &r->ops[i];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_text(st, 2, o->op, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, o->count);
+		sqlite3_bind_int64(st, 5, o->error_count);
+		sqlite3_bind_int64(st, 6, o->p50_us);
+		sqlite3_bind_int64(st, 7, o->p95_us);
+		sqlite3_bind_int64(st, 8, o->p99_us);
+		if (o->has_detail) {
+			sqlite3_bind_int64(st, 4, o->success_count);
+			sqlite3_bind_int64(st, 9, o->p999_us);
+			sqlite3_bind_double(st, 10, o->mean_us);
+			sqlite3_bind_int64(st, 11, o->max_us);
+		} else {
+			sqlite3_bind_null(st, 4);
+			sqlite3_bind_null(st, 9);
+			sqlite3_bind_null(st, 10);
+			sqlite3_bind_null(st, 11);
+		}
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(s, err, "store the operation statistics");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum ll_status insert_input(struct ll_store *s, int64_t run_id,
+                                   const struct ll_input_meta *in, struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s,
+		"INSERT INTO inputs(run_id, kind, path, sha256, bytes, lines, events, skipped, raw)"
+		" VALUES (?1,?2,?3,?4,?5,NULL,NULL,0,?6)", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, in->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, in->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, in->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, in->bytes);
+	if (in->raw)
+		sqlite3_bind_blob64(st, 6, in->raw, in->raw_len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 6);
+	return step_done(s, st, "store the input", err);
+}
+
+enum ll_status ll_store_put_report(struct ll_store *s, const char *run, const char *label,
+                                   bool replace, const struct ll_run_report *r,
+                                   const struct ll_input_meta *in,
+                                   enum ll_ingest_outcome *outcome, struct ll_error *err)
+{
+	enum ll_status rc;
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
+	int64_t run_id = 0;
+	char sha[65] = "";
+	enum ll_ingest_outcome oc = LL_INGEST_NEW;
+	if ((rc = find_run(s, run, &run_id, err)))
+		goto rollback;
+	if (run_id) {
+		if ((rc = report_sha(s, run_id, sha, err)))
+			goto rollback;
+		if (strcmp(sha, in->sha256) == 0) {
+			*outcome = LL_INGEST_ALREADY;
+			return exec(s, "ROLLBACK", err);
+		}
+		if (sha[0] && !replace) {
+			rc = ll_error_set(err, LL_INPUT, in->path, 0, NULL,
+			                  "run '%s' already has a different report (sha256 %.12s...); "
+			                  "use --replace to replace it, or --run to name another run",
+			                  run, sha);
+			goto rollback;
+		}
+		if (sha[0]) {
+			oc = LL_INGEST_REPLACED;
+			if ((rc = exec_bound_id(s, "DELETE FROM op_stats WHERE run_id = ?1", run_id,
+			                        "replace the report", err)) ||
+			    (rc = exec_bound_id(s, "DELETE FROM inputs WHERE run_id = ?1 AND kind = 'report'",
+			                        run_id, "replace the report", err)))
+				goto rollback;
+		}
+	} else {
+		sqlite3_stmt *st = NULL;
+		if ((rc = prepare(s, "INSERT INTO runs(name) VALUES (?1)", &st, err)))
+			goto rollback;
+		sqlite3_bind_text(st, 1, run, -1, SQLITE_TRANSIENT);
+		if ((rc = step_done(s, st, "create the run", err)))
+			goto rollback;
+		run_id = sqlite3_last_insert_rowid(s->db);
+	}
+	if (label) {
+		sqlite3_stmt *st = NULL;
+		if ((rc = prepare(s, "UPDATE runs SET label = ?2 WHERE run_id = ?1", &st, err)))
+			goto rollback;
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+		if ((rc = step_done(s, st, "set the label", err)))
+			goto rollback;
+	}
+	if ((rc = write_report(s, run_id, r, err)) || (rc = insert_input(s, run_id, in, err)))
+		goto rollback;
+	if ((rc = exec(s, "COMMIT", err)))
+		goto rollback;
+	*outcome = oc;
+	return LL_OK;
+rollback:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+void ll_run_info_release(struct ll_run_info *ri)
+{
+	if (!ri)
+		return;
+	free(ri->name);
+	free(ri->label);
+	free(ri->ingested_at);
+	ll_run_report_release(&ri->report);
+	memset(ri, 0, sizeof *ri);
+}
+
+void ll_run_infos_free(struct ll_run_info *runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ll_run_info_release(&runs[i]);
+	free(runs);
+}
+
+static char *col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+#define RUN_COLUMNS                                                                      \
+	"run_id, name, label, ingested_at, config_name, elapsed_s, total_ops, total_errors,"   \
+	" throughput, error_rate, p50_ms, p95_ms, p99_ms, report_source"
+
+static enum ll_status load_ops(struct ll_store *s, struct ll_run_info *ri, struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s,
+		"SELECT op, count, success_count, error_count, p50_us, p95_us, p99_us, p999_us,"
+		" mean_us, max_us FROM op_stats WHERE run_id = ?1 ORDER BY op", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, ri->run_id);
+	int r;
+	while (rc == LL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ll_op_stats o = {
+			.op = (char *)sqlite3_column_text(st, 0),
+			.count = sqlite3_column_int64(st, 1),
+			.success_count = sqlite3_column_int64(st, 2),
+			.error_count = sqlite3_column_int64(st, 3),
+			.p50_us = sqlite3_column_int64(st, 4),
+			.p95_us = sqlite3_column_int64(st, 5),
+			.p99_us = sqlite3_column_int64(st, 6),
+			.p999_us = sqlite3_column_int64(st, 7),
+			.mean_us = sqlite3_column_double(st, 8),
+			.max_us = sqlite3_column_int64(st, 9),
+			.has_detail = sqlite3_column_type(st, 2) != SQLITE_NULL,
+		};
+		if (!o.op)
+			o.op = "";
+		rc = ll_run_report_add_op(&ri->report, &o, err);
+	}
+	if (rc == LL_OK && r != SQLITE_DONE)
+		rc = db_error(s, err, "read the operation statistics");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum ll_status read_run_row(struct ll_store *s, sqlite3_stmt *st, struct ll_run_info *ri,
+                                   struct ll_error *err)
+{
+	memset(ri, 0, sizeof *ri);
+	ri->run_id = sqlite3_column_int64(st, 0);
+	ri->name = col_strdup(st, 1);
+	ri->label = col_strdup(st, 2);
+	ri->ingested_at = col_strdup(st, 3);
+	struct ll_run_report *r = &ri->report;
+	const unsigned char *src = sqlite3_column_text(st, 13);
+	if (src) {
+		r->source = strcmp((const char *)src, "json") == 0 ? LL_SOURCE_JSON
+		                                                   : LL_SOURCE_TEXT_SUMMARY;
+		r->config_name = col_strdup(st, 4);
+		r->elapsed_s = sqlite3_column_double(st, 5);
+		r->total_ops = sqlite3_column_int64(st, 6);
+		r->total_errors = sqlite3_column_int64(st, 7);
+		r->throughput = sqlite3_column_double(st, 8);
+		r->error_rate_frac = sqlite3_column_double(st, 9);
+		r->p50_ms = sqlite3_column_double(st, 10);
+		r->p95_ms = sqlite3_column_double(st, 11);
+		r->p99_ms = sqlite3_column_double(st, 12);
+	}
+	if (!ri->name)
+		return ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+	return src ? load_ops(s, ri, err) : LL_OK;
+}
+
+enum ll_status ll_store_get_run(struct ll_store *s, const char *name, struct ll_run_info *out,
+                                struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE name = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int r = sqlite3_step(st);
+	struct ll_run_info ri;
+	memset(&ri, 0, sizeof ri);
+	if (r == SQLITE_ROW) {
+		rc = read_run_row(s, st, &ri, err);
+	} else if (r == SQLITE_DONE) {
+		rc = ll_error_set(err, LL_INPUT, NULL, 0, NULL,
+		                  "no run named '%s' in %s (see 'loadlens runs')", name, s->path);
+	} else {
+		rc = db_error(s, err, "read the run");
+	}
+	sqlite3_finalize(st);
+	if (rc == LL_OK)
+		*out = ri;
+	else
+		ll_run_info_release(&ri);
+	return rc;
+}
+
+enum ll_status ll_store_list_runs(struct ll_store *s, struct ll_run_info **out, size_t *n,
+                                  struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s, "SELECT " RUN_COLUMNS " FROM runs ORDER BY name", &st, err);
+	if (rc)
+		return rc;
+	struct ll_run_info *runs = NULL;
+	size_t count = 0;
+	int r;
+	while (rc == LL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ll_run_info *grown = realloc(runs, (count + 1) * sizeof *grown);
+		if (!grown) {
+			rc = ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+			break;
+		}
+		runs = grown;
+		rc = read_run_row(s, st, &runs[count], err);
+		count++;
+	}
+	if (rc == LL_OK && r != SQLITE_DONE)
+		rc = db_error(s, err, "list the runs");
+	sqlite3_finalize(st);
+	if (rc) {
+		ll_run_infos_free(runs, count);
+		return rc;
+	}
+	*out = runs;
+	*n = count;
+	return LL_OK;
+}
+
+enum ll_status ll_store_fingerprint(struct ll_store *s, char **out, struct ll_error *err)
+{
+	static const char *const tables[] = { "runs", "op_stats", "inputs", "templates",
+		                              "client_events", "server_events", "stray_lines",
+		                              "correlations" };
+	struct ll_buf b = LL_BUF_INIT;
+	enum ll_status rc = LL_OK;
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == LL_OK; i++) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+		sqlite3_stmt *st = NULL;
+		if ((rc = prepare(s, sql, &st, err)))
+			break;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			ll_buf_printf(&b, "%s=%lld;", tables[i], (long long)sqlite3_column_int64(st, 0));
+		else
+			rc = db_error(s, err, "count rows");
+		sqlite3_finalize(st);
+	}
+	if (rc == LL_OK) {
+		*out = ll_buf_detach(&b);
+		if (!*out)
+			rc = ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+	}
+	ll_buf_release(&b);
+	return rc;
+}
