@@ -115,7 +115,7 @@ bool ll_buf_put_escaped(struct ll_buf *b, const char *s, size_t len, size_t max_
 			ll_buf_puts(b, "\\t");
 		else if (c == '\\')
 			ll_buf_puts(b, "\\\\");
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c >= 0x7f)
 			ll_buf_printf(b, "\\x%02x", c);
 		else
 			ll_buf_putc(b, (char)c);

@@ -91,5 +91,7 @@ int ll_file_exists(const char *path)
 	if (strcmp(path, "-") == 0)
 		return 1;
 	struct stat sb;
-	return stat(path, &sb) == 0;
+	/* Only "no such file" means absent; a file we may not read still exists, and
+	 * reading it will say why. */
+	return stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR);
 }

@@ -103,20 +103,17 @@ static enum ll_status get_count(struct ctx *c, const cJSON *obj, const char *key
 
 static enum ll_status parse_op(struct ctx *c, const cJSON *item, struct ll_run_report *out)
 {
-	char prefix[400];
+	char jpath[400], prefix[402];
 	struct ll_buf name = LL_BUF_INIT;
 	ll_buf_put_escaped(&name, item->string, strlen(item->string), 100);
-	snprintf(prefix, sizeof prefix, "per_operation_stats.%s", ll_buf_str(&name));
+	snprintf(jpath, sizeof jpath, "per_operation_stats.%s", ll_buf_str(&name));
 	ll_buf_release(&name);
+	snprintf(prefix, sizeof prefix, "%s.", jpath);
 	if (item->string[0] == '\0')
-		return ll_error_set(c->err, LL_INPUT, c->path, 0, prefix, "empty operation name");
+		return ll_error_set(c->err, LL_INPUT, c->path, 0, "per_operation_stats",
+		                    "empty operation name");
 	if (!cJSON_IsObject(item))
-		return type_error(c, prefix, "an object", item);
-	size_t pl = strlen(prefix);
-	if (pl + 2 < sizeof prefix) {
-		prefix[pl] = '.';
-		prefix[pl + 1] = '\0';
-	}
+		return type_error(c, jpath, "an object", item);
 	struct ll_op_stats op = { .op = item->string, .has_detail = true };
 	enum ll_status st;
 	if ((st = get_count(c, item, "count", prefix, &op.count)) ||
@@ -130,7 +127,7 @@ static enum ll_status parse_op(struct ctx *c, const cJSON *item, struct ll_run_r
 	    (st = get_count(c, item, "max_latency_us", prefix, &op.max_us)))
 		return st;
 	if (ll_run_report_find_op(out, op.op))
-		return ll_error_set(c->err, LL_INPUT, c->path, 0, prefix, "operation appears twice");
+		return ll_error_set(c->err, LL_INPUT, c->path, 0, jpath, "operation appears twice");
 	return ll_run_report_add_op(out, &op, c->err);
 }
 
@@ -194,7 +191,7 @@ int ll_report_json_sniff(const char *data, size_t len)
 			continue;
 		return ch == '{' || ch == '[';
 	}
-	return 0;
+	return 1; /* empty or blank: the JSON parser's message says so best */
 }
 
 enum ll_status ll_report_json_parse(const char *path, const char *data, size_t len,
@@ -221,11 +218,20 @@ enum ll_status ll_report_json_parse(const char *path, const char *data, size_t l
 		size_t off = end && end >= data && end <= data + len ? (size_t)(end - data) : 0;
 		long line, col;
 		locate(data, off, &line, &col);
+		size_t rest = off;
+		while (rest < len && (data[rest] == ' ' || data[rest] == '\t' || data[rest] == '\n' ||
+		                      data[rest] == '\r'))
+			rest++;
 		struct ll_buf near = LL_BUF_INIT;
 		ll_buf_put_escaped(&near, data + off, len - off, 24);
-		st = ll_error_set(err, LL_INPUT, path, line,
-		                  NULL, "column %ld (byte %zu): invalid JSON%s near \"%s\"", col, off,
-		                  off >= len ? " (truncated?)" : "", ll_buf_str(&near));
+		if (rest >= len)
+			st = ll_error_set(err, LL_INPUT, path, line, NULL,
+			                  "column %ld (byte %zu): the JSON document ends early (truncated?)",
+			                  col, off);
+		else
+			st = ll_error_set(err, LL_INPUT, path, line, NULL,
+			                  "column %ld (byte %zu): invalid JSON near \"%s\"", col, off,
+			                  ll_buf_str(&near));
 		ll_buf_release(&near);
 		goto done;
 	}

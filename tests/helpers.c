@@ -37,6 +37,7 @@ char *ll_test_tmpdir(const char *name)
 	snprintf(tmpl, sizeof tmpl, "/tmp/loadlens-test-%s-XXXXXX", name);
 	char *d = mkdtemp(tmpl);
 	cr_assert(d, "mkdtemp: %s", strerror(errno));
+	chmod(d, 0755); /* tests that drop to another user must still see inside */
 	return strdup(d);
 }
 
@@ -72,6 +73,12 @@ char *ll_test_read_file(const char *path, size_t *len)
 
 struct ll_test_run ll_test_run_loadlens(const char *cwd, const char *stdin_path,
                                         const char *const *env, const char *const *argv)
+{
+	return ll_test_run_loadlens_as(-1, cwd, stdin_path, env, argv);
+}
+
+struct ll_test_run ll_test_run_loadlens_as(int uid, const char *cwd, const char *stdin_path,
+                                           const char *const *env, const char *const *argv)
 {
 	char outp[] = "/tmp/loadlens-out-XXXXXX";
 	char errp[] = "/tmp/loadlens-err-XXXXXX";
@@ -117,16 +124,18 @@ struct ll_test_run ll_test_run_loadlens(const char *cwd, const char *stdin_path,
 	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
 	pid_t pid;
 	int rc;
-	if (cwd) {
-		/* posix_spawn has no chdir before glibc 2.29's _np; fork for this case. */
+	if (cwd || uid >= 0) {
+		/* posix_spawn can neither chdir nor change user portably; fork for these. */
 		pid = fork();
 		cr_assert(pid >= 0);
 		if (pid == 0) {
 			dup2(infd, 0);
 			dup2(outfd, 1);
 			dup2(errfd, 2);
-			if (chdir(cwd) != 0)
+			if (cwd && chdir(cwd) != 0)
 				_exit(127);
+			if (uid >= 0 && (setgid((gid_t)uid) != 0 || setuid((uid_t)uid) != 0))
+				_exit(126);
 			execve(args[0], args, envp);
 			_exit(127);
 		}

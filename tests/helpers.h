@@ -19,6 +19,10 @@ struct ll_test_run {
  * "NAME=value" strings (NULL-terminated list or NULL). Aborts the test on spawn failure. */
 struct ll_test_run ll_test_run_loadlens(const char *cwd, const char *stdin_path,
                                         const char *const *env, const char *const *argv);
+/* The same, run as user uid (>= 0, needs root; -1 = as is): for "unreadable file" tests,
+ * since root reads any file whatever its mode. */
+struct ll_test_run ll_test_run_loadlens_as(int uid, const char *cwd, const char *stdin_path,
+                                           const char *const *env, const char *const *argv);
 void ll_test_run_release(struct ll_test_run *r);
 
 /* A fresh scratch directory under the build tree; malloc'd path. */

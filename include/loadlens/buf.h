@@ -37,9 +37,9 @@ bool ll_buf_puts(struct ll_buf *b, const char *s);
 bool ll_buf_putc(struct ll_buf *b, char c);
 bool ll_buf_printf(struct ll_buf *b, const char *fmt, ...) LL_PRINTF(2, 3);
 
-/* Appends s with control bytes, backslash and DEL written as \xNN (or \n, \t,
- * \\), then cut to at most max_bytes of input with "..." appended. For messages quoting
- * input. */
+/* Appends s with control bytes and every byte >= 0x7f written as \xNN (or \n, \t,
+ * \\), then cut to at most max_bytes of input with "..." appended: quoted input in a
+ * message is plain ASCII whatever the input was. */
 bool ll_buf_put_escaped(struct ll_buf *b, const char *s, size_t len, size_t max_bytes);
 
 #endif

@@ -18,7 +18,8 @@ enum ll_status ll_file_read_all(const char *path, size_t cap, char **data, size_
  * "-" gives "stdin". NULL when out of memory. */
 char *ll_file_stem(const char *path, const char *suffix);
 
-/* True when path names something that exists (file, directory, ...) or is "-". */
+/* True when path names something that exists (file, directory, one we may not read) or
+ * is "-". Does not open it. */
 int ll_file_exists(const char *path);
 
 #endif

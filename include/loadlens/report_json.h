@@ -24,8 +24,8 @@
 enum ll_status ll_report_json_parse(const char *path, const char *data, size_t len,
                                     struct ll_run_report *out, struct ll_error *err);
 
-/* True when data looks like a JSON document (first non-blank byte is '{' or '['). Used
- * to detect a file's kind; says nothing about validity. */
+/* True when data looks like a JSON document (first non-blank byte is '{' or '[', or no
+ * non-blank byte at all). Used to detect a file's kind; says nothing about validity. */
 int ll_report_json_sniff(const char *data, size_t len);
 
 #endif
