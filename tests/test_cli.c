@@ -279,7 +279,7 @@ Test(cli_ingest, idempotent_then_replace)
 	          "%s", r.err);
 	ll_test_run_release(&r);
 	char *fp1 = ll_test_db_fingerprint(db);
-	cr_expect_str_eq(fp1, "runs=2;op_stats=8;inputs=2;templates=0;client_events=0;server_events=0;stray_lines=0;correlations=0;");
+	cr_expect_str_eq(fp1, "runs=2;op_stats=8;inputs=2;templates=0;client_events=0;server_events=0;stray_lines=0;correlations=0;report_checks=0;");
 
 	r = ingest(db, SAMPLE("m17_before.json"), NULL, NULL);
 	cr_expect_eq(r.exit_code, 0);
@@ -473,7 +473,7 @@ Test(cli_ingest, two_processes_at_once_both_succeed)
 		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "process %d: status %d", i, status);
 	}
 	char *fp = ll_test_db_fingerprint(db);
-	cr_expect_str_eq(fp, "runs=2;op_stats=8;inputs=2;templates=0;client_events=0;server_events=0;stray_lines=0;correlations=0;");
+	cr_expect_str_eq(fp, "runs=2;op_stats=8;inputs=2;templates=0;client_events=0;server_events=0;stray_lines=0;correlations=0;report_checks=0;");
 	free(fp);
 	free(db);
 	free(dir);

@@ -20,7 +20,7 @@
 #include "loadlens/error.h"
 #include "loadlens/report.h"
 
-#define LL_STORE_SCHEMA_VERSION 1
+#define LL_STORE_SCHEMA_VERSION 2
 
 struct ll_store;
 
@@ -77,6 +77,98 @@ enum ll_status ll_store_get_run(struct ll_store *s, const char *name, struct ll_
 enum ll_status ll_store_list_runs(struct ll_store *s, struct ll_run_info **out, size_t *n,
                                   struct ll_error *err);
 void ll_run_infos_free(struct ll_run_info *runs, size_t n);
+
+/* ---- log ingestion: one file, one transaction ----
+ *
+ * ll_store_ingest_begin() opens the transaction, creates the run when absent and records
+ * the input; rows are then added one by one (buffered and written in multi-row INSERTs),
+ * and ll_store_ingest_commit() or ll_store_ingest_abort() ends it and frees the session.
+ * Any error leaves the database as it was once the session is aborted. The row structs
+ * borrow their strings for the duration of the call only. */
+struct ll_store_ingest;
+
+/* When the same content (sha256) is already in the run, *out is NULL and *outcome is
+ * LL_INGEST_ALREADY: nothing to do. */
+enum ll_status ll_store_ingest_begin(struct ll_store *s, const char *run, const char *label,
+                                     const struct ll_input_meta *in, struct ll_store_ingest **out,
+                                     enum ll_ingest_outcome *outcome, struct ll_error *err);
+
+/* A server log event (server_events). Text may hold NUL bytes where a length is given. */
+struct ll_server_row {
+	long line_no;            /* where the event starts */
+	int64_t ts_us;
+	const char *level;       /* "WARN" */
+	const char *target;
+	const char *spans;       /* NULL when none */
+	const char *message;
+	size_t message_len;
+	const char *fields_json; /* NULL when none */
+	const char *method, *path; /* NULL when none */
+	int status;              /* 0 when none */
+	const char *request_id;  /* NULL when none */
+	const char *template_text; /* the masked message; NULL for none */
+};
+
+/* A load tester line (client_events); op and error_class set exactly on failures. */
+struct ll_client_row {
+	long line_no;
+	bool has_ts;
+	int64_t ts_us;
+	const char *level;
+	const char *op;            /* NULL unless a failure */
+	int status;                /* HTTP status, 0 when none */
+	const char *reason;        /* "Internal Server Error" */
+	const char *error_class;   /* "http", "network", "other"; NULL unless a failure */
+	const char *error_code;    /* Engram's error.code from the body */
+	const char *error_message; /* Engram's error.message from the body */
+	const char *message;       /* the event's message ("Operation failed") */
+	const char *body;          /* the response body as logged */
+	const char *request_id;
+	const char *template_text; /* masked error text, NULL for none */
+};
+
+enum ll_status ll_store_ingest_server(struct ll_store_ingest *g, const struct ll_server_row *r,
+                                      struct ll_error *err);
+enum ll_status ll_store_ingest_client(struct ll_store_ingest *g, const struct ll_client_row *r,
+                                      struct ll_error *err);
+/* A line that is no event: kind "unstamped" or "unparsed". Only the first
+ * LL_STORE_MAX_STRAY of a file are kept; all are counted in inputs.skipped by the caller. */
+#define LL_STORE_MAX_STRAY 1000
+enum ll_status ll_store_ingest_stray(struct ll_store_ingest *g, long line_no, const char *kind,
+                                     const char *reason, const char *text, size_t len,
+                                     struct ll_error *err);
+
+/* The load tester's header lines, stored with the run; absent values are NULL / false. */
+struct ll_run_header {
+	const char *config_name;
+	bool has_seed;
+	int64_t seed;
+	bool has_target_rate;
+	double target_rate;
+	bool has_duration;
+	double configured_duration_s;
+	const char *endpoint;
+};
+enum ll_status ll_store_ingest_header(struct ll_store_ingest *g, const struct ll_run_header *h,
+                                      struct ll_error *err);
+
+/* The report of the run being ingested into, if it has one from JSON (for the
+ * cross-check of a text summary): *has is false otherwise. *out is filled when *has. */
+enum ll_status ll_store_ingest_json_report(struct ll_store_ingest *g, bool *has,
+                                           struct ll_run_report *out, struct ll_error *err);
+/* Stores r (read from a text summary) as the run's report when it has none from JSON. */
+enum ll_status ll_store_ingest_summary(struct ll_store_ingest *g, const struct ll_run_report *r,
+                                       struct ll_error *err);
+/* One disagreement between the text summary and the JSON report (report_checks). */
+enum ll_status ll_store_ingest_mismatch(struct ll_store_ingest *g, const char *field,
+                                        double report_value, double summary_value,
+                                        struct ll_error *err);
+
+/* Ends the session: counts go to the inputs row, then COMMIT. Frees g either way. */
+enum ll_status ll_store_ingest_commit(struct ll_store_ingest *g, int64_t lines, int64_t events,
+                                      int64_t skipped, struct ll_error *err);
+/* Rolls back and frees g (NULL-safe). */
+void ll_store_ingest_abort(struct ll_store_ingest *g);
 
 /* Row counts of every table, for tests that prove a failed ingest changed nothing.
  * Writes "table=count;..." into a malloc'd string the caller frees. */
