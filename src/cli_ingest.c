@@ -1,117 +1,145 @@
-/* cli_ingest: `loadlens ingest` — files into the database, one transaction per file. */
+/* cli_ingest: `loadlens ingest` — reports and logs into the database, one transaction per
+ * file. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "loadlens/cli.h"
 #include "loadlens/file.h"
+#include "loadlens/ingest.h"
 #include "loadlens/options.h"
-#include "loadlens/report_json.h"
-#include "loadlens/sha256.h"
 #include "loadlens/store.h"
 
-#define REPORT_MAX_BYTES ((size_t)256 << 20)
-
 static const char *const usage[] = {
-	"loadlens ingest [--db PATH] [--run NAME] [--label L] [--replace] FILE...",
+	"loadlens ingest [--db PATH] [--run NAME] [--label L] [--replace]\n"
+	"                       [--kind auto|report|loadtest-log|server-log] FILE...",
 	NULL,
 };
 
-static const char *const kinds[] = { "auto", "report", NULL };
+static const char *const kinds[] = { "auto", "report", "loadtest-log", "server-log", NULL };
 
-struct ingest_opts {
-	const char *db;
-	const char *run;
-	const char *label;
-	const char *kind;
-	bool replace;
+/* The one piece of global state: a signal handler can only talk through a flag. SIGINT
+ * and SIGTERM set it (installed without SA_RESTART, so a blocked read returns EINTR); the
+ * ingest loop polls it and rolls the file back. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct progress {
+	const char *path;
+	bool tty;
+	struct timespec start;
 };
 
-/* Ingests one file; reports the outcome on stderr. */
-static enum ll_status ingest_one(struct ll_store *s, const struct ingest_opts *o,
-                                 const char *path, struct ll_error *err)
+static double seconds_since(const struct timespec *t0)
 {
-	char *data = NULL;
-	size_t len = 0;
-	char *run = NULL;
-	struct ll_run_report r = LL_RUN_REPORT_INIT;
-	enum ll_status st = ll_file_read_all(path, REPORT_MAX_BYTES, &data, &len, err);
-	if (st)
-		goto done;
-	if (strcmp(o->kind, "auto") == 0 && !ll_report_json_sniff(data, len) && len > 0) {
-		st = ll_error_set(err, LL_INPUT, path, 1, NULL,
-		                  "not a loadtest JSON report (expected '{' as the first character)");
-		goto done;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static bool on_progress(void *ctx, uint64_t bytes, long lines)
+{
+	struct progress *p = ctx;
+	if (p->tty) {
+		/* one redrawn line on a terminal only; never in a pipe or CI log */
+		fprintf(stderr, "\rloadlens: reading %ld lines (%.1f MB), %.1f s", lines,
+		        (double)bytes / 1e6, seconds_since(&p->start));
+		fflush(stderr);
 	}
-	if ((st = ll_report_json_parse(path, data, len, &r, err)))
-		goto done;
-	run = o->run ? strdup(o->run) : ll_file_stem(path, ".json");
-	if (!run) {
-		st = ll_error_set(err, LL_NOMEM, path, 0, NULL, "out of memory");
-		goto done;
-	}
-	char sha[65];
-	ll_sha256_hex(data, len, sha);
-	struct ll_input_meta in = { .path = path, .kind = "report", .sha256 = sha,
-		                    .bytes = (int64_t)len, .raw = data, .raw_len = len };
-	enum ll_ingest_outcome oc;
-	if ((st = ll_store_put_report(s, run, o->label, o->replace, &r, &in, &oc, err)))
-		goto done;
-	switch (oc) {
-	case LL_INGEST_ALREADY:
+	return !interrupted;
+}
+
+static enum ll_input_kind parse_kind(const char *k)
+{
+	if (strcmp(k, "report") == 0)
+		return LL_KIND_REPORT;
+	if (strcmp(k, "loadtest-log") == 0)
+		return LL_KIND_LOADTEST_LOG;
+	if (strcmp(k, "server-log") == 0)
+		return LL_KIND_SERVER_LOG;
+	return LL_KIND_AUTO;
+}
+
+static void report_stats(const char *path, const char *run, const struct ll_ingest_stats *st,
+                         double secs)
+{
+	if (st->outcome == LL_INGEST_ALREADY) {
 		ll_diag("%s: already ingested into run '%s' (same sha256); nothing changed", path, run);
-		break;
-	case LL_INGEST_REPLACED:
-		ll_diag("%s: replaced the report of run '%s' (%zu operations types, %lld operations)",
-		        path, run, r.n_ops, (long long)r.total_ops);
-		break;
-	case LL_INGEST_NEW:
-		ll_diag("%s: ingested as run '%s' (report, %zu operation types, %lld operations)", path,
-		        run, r.n_ops, (long long)r.total_ops);
-		break;
+		return;
 	}
-done:
-	free(run);
-	free(data);
-	ll_run_report_release(&r);
-	return st;
+	if (st->kind == LL_KIND_REPORT) {
+		ll_diag("%s: %s run '%s' (report, %zu operation types, %lld operations)", path,
+		        st->outcome == LL_INGEST_REPLACED ? "replaced the report of" : "ingested as",
+		        run, st->report_op_types, (long long)st->report_ops);
+		return;
+	}
+	char failures[48] = "";
+	if (st->kind == LL_KIND_LOADTEST_LOG)
+		snprintf(failures, sizeof failures, " (%ld failures)", st->failures);
+	ll_diag("%s: %s into run '%s': %ld lines, %ld events%s, %ld skipped, %.2f s, %.0f lines/s",
+	        path, ll_input_kind_name(st->kind), run, st->lines, st->events, failures, st->skipped,
+	        secs, secs > 0 ? (double)st->lines / secs : 0.0);
+	for (size_t i = 0; i < st->n_first_skipped; i++)
+		ll_diag("  %s:%ld: skipped: %s", path, st->first_skipped[i].line, st->first_skipped[i].reason);
+	if (st->summary_is_report)
+		ll_diag("%s: its summary block is the run's report (rounded: from text summary)", path);
+	if (st->n_mismatches)
+		ll_diag("%s: the summary block disagrees with the run's JSON report in %zu place%s: %s",
+		        path, st->n_mismatches, st->n_mismatches == 1 ? "" : "s", st->mismatches);
 }
 
 enum ll_status ll_cli_ingest(int argc, char **argv)
 {
-	struct ingest_opts o = { .kind = "auto" };
+	struct {
+		const char *db, *run, *label, *kind;
+		bool replace;
+	} o = { NULL, NULL, NULL, "auto", false };
 	const struct ll_option opts[] = {
 		{ "db", 0, LL_OPT_STRING, "PATH", "database file (default $LOADLENS_DB or ./loadlens.db)", &o.db, NULL },
-		{ "run", 'r', LL_OPT_STRING, "NAME", "run name (default: the file name without .json)", &o.run, NULL },
+		{ "run", 'r', LL_OPT_STRING, "NAME", "run name (reports: default the file name without .json; logs: required)", &o.run, NULL },
 		{ "label", 'l', LL_OPT_STRING, "L", "a label for the run (e.g. baseline, candidate)", &o.label, NULL },
 		{ "replace", 0, LL_OPT_FLAG, NULL, "replace the run's report if it has a different one", &o.replace, NULL },
-		{ "kind", 'k', LL_OPT_CHOICE, "KIND", "what the files are; default: detect", &o.kind, kinds },
+		{ "kind", 'k', LL_OPT_CHOICE, "KIND", "what the files are; default: detect from content", &o.kind, kinds },
 	};
 	size_t nopts = sizeof opts / sizeof opts[0];
 	struct ll_error err = LL_ERROR_INIT;
 	bool help = false;
 	char **pos = NULL;
 	int npos = 0;
-	if (ll_options_parse(opts, nopts, argc, argv, &help, &pos, &npos, &err)) {
-		enum ll_status st = ll_cli_usage_error("ingest", &err);
+	enum ll_status st = ll_options_parse(opts, nopts, argc, argv, &help, &pos, &npos, &err);
+	if (st == LL_OK && !help && npos == 0)
+		st = ll_error_set(&err, LL_USAGE, NULL, 0, NULL, "no FILE given");
+	if (st) {
+		st = ll_cli_usage_error("ingest", &err);
 		ll_error_release(&err);
+		free(pos);
 		return st;
 	}
 	if (help) {
-		ll_options_help(stdout, usage, "Loads load-test JSON reports (- reads stdin) into the "
-		                "database, one transaction per file.\nThe same content again into the "
-		                "same run is a no-op; a different report under an existing run name\n"
-		                "is refused unless --replace.", opts, nopts);
+		ll_options_help(stdout, usage,
+		                "Loads load-test JSON reports, the load tester's output and server logs "
+		                "(- reads stdin)\ninto the database, one transaction per file: a bad "
+		                "file changes nothing. The same content\nagain into the same run is a "
+		                "no-op; a different report under an existing run name is\nrefused "
+		                "unless --replace. Logs belong to a run: give --run.", opts, nopts);
 		free(pos);
 		return LL_OK;
 	}
-	if (npos == 0) {
-		ll_error_set(&err, LL_USAGE, NULL, 0, NULL, "no FILE given");
-		enum ll_status st = ll_cli_usage_error("ingest", &err);
-		ll_error_release(&err);
-		free(pos);
-		return st;
-	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
 	struct ll_store *s = NULL;
 	enum ll_status first = ll_store_open(ll_cli_db_path(o.db), LL_STORE_READ_WRITE, &s, &err);
 	if (first) {
@@ -120,14 +148,33 @@ enum ll_status ll_cli_ingest(int argc, char **argv)
 		free(pos);
 		return first;
 	}
-	for (int i = 0; i < npos; i++) {
-		enum ll_status st = ingest_one(s, &o, pos[i], &err);
-		if (st) {
+	bool tty = isatty(STDERR_FILENO);
+	for (int i = 0; i < npos && !interrupted; i++) {
+		struct progress pr = { pos[i], tty, { 0, 0 } };
+		clock_gettime(CLOCK_MONOTONIC, &pr.start);
+		struct ll_ingest_request req = { .path = pos[i], .kind = parse_kind(o.kind), .run = o.run,
+			                         .label = o.label, .replace = o.replace,
+			                         .progress = on_progress, .progress_ctx = &pr };
+		struct ll_ingest_stats stats;
+		st = ll_ingest_file(s, &req, &stats, &err);
+		if (tty && stats.lines >= 65536)
+			fputs("\r\033[2K", stderr);
+		if (st == LL_OK) {
+			const char *run = o.run;
+			char *stem = NULL;
+			if (!run)
+				run = stem = ll_file_stem(pos[i], ".json");
+			report_stats(pos[i], run ? run : "?", &stats, seconds_since(&pr.start));
+			free(stem);
+		} else {
+			if (interrupted)
+				ll_error_prefix(&err, "interrupted by a signal");
 			ll_cli_print_error(&err);
 			ll_error_release(&err);
 			if (!first)
 				first = st;
 		}
+		ll_ingest_stats_release(&stats);
 	}
 	ll_store_close(s);
 	free(pos);

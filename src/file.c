@@ -18,6 +18,15 @@ enum ll_status ll_file_read_all(const char *path, size_t cap, char **data, size_
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ll_error_set(err, LL_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
+	enum ll_status st = ll_file_read_fd(fd, path, cap, data, len, err);
+	if (!is_stdin)
+		close(fd);
+	return st;
+}
+
+enum ll_status ll_file_read_fd(int fd, const char *path, size_t cap, char **data, size_t *len,
+                               struct ll_error *err)
+{
 	enum ll_status st = LL_OK;
 	struct ll_buf b = LL_BUF_INIT;
 	struct stat sb;
@@ -63,8 +72,6 @@ enum ll_status ll_file_read_all(const char *path, size_t cap, char **data, size_
 		st = ll_error_set(err, LL_NOMEM, path, 0, NULL, "out of memory");
 done:
 	ll_buf_release(&b);
-	if (!is_stdin)
-		close(fd);
 	return st;
 }
 

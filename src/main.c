@@ -15,12 +15,14 @@ static const struct command {
 	{ "runs", ll_cli_runs, "list the runs in the database with their verdicts" },
 	{ "check", ll_cli_check, "is this run a usable baseline?" },
 	{ "compare", ll_cli_compare, "did the candidate regress against the baseline?" },
+	{ "correlate", ll_cli_correlate, "which server event explains each client failure?" },
+	{ "failures", ll_cli_failures, "list a run's failures with what explains them" },
 };
 
 static void usage(FILE *fp)
 {
 	fputs("usage: loadlens <command> [options] [args]\n\n"
-	      "Explains failed load-test runs of the Engram server: ingest, check, compare.\n\n"
+	      "Explains failed load-test runs of the Engram server.\n\n"
 	      "commands:\n", fp);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);

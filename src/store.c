@@ -1075,6 +1075,22 @@ enum ll_status ll_store_ingest_mismatch(struct ll_store_ingest *g, const char *f
 	return step_done(g->s, st, "store a summary mismatch", err);
 }
 
+enum ll_status ll_store_ingest_finish_input(struct ll_store_ingest *g, const char *sha256,
+                                            int64_t bytes, bool *dup, struct ll_error *err)
+{
+	struct ll_store *s = g->s;
+	enum ll_status rc = input_known(s, g->run_id, sha256, dup, err);
+	if (rc || *dup)
+		return rc;
+	sqlite3_stmt *st = NULL;
+	if ((rc = prepare(s, "UPDATE inputs SET sha256 = ?2, bytes = ?3 WHERE input_id = ?1", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, g->input_id);
+	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, bytes);
+	return step_done(s, st, "record the input", err);
+}
+
 enum ll_status ll_store_ingest_commit(struct ll_store_ingest *g, int64_t lines, int64_t events,
                                       int64_t skipped, struct ll_error *err)
 {
@@ -1098,4 +1114,348 @@ enum ll_status ll_store_ingest_commit(struct ll_store_ingest *g, int64_t lines, 
 fail:
 	ll_store_ingest_abort(g);
 	return rc;
+}
+
+/* ---- correlation ---- */
+
+/* A copy of column i owned by d, or NULL for NULL; *ok turns false when memory runs out. */
+static const char *own_text(struct ll_corr_data *d, sqlite3_stmt *st, int i, bool *ok)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return NULL;
+	if (d->n_owned == d->cap_owned) {
+		size_t cap = d->cap_owned ? d->cap_owned * 2 : 256;
+		char **v = realloc(d->owned, cap * sizeof *v);
+		if (!v) {
+			*ok = false;
+			return NULL;
+		}
+		d->owned = v;
+		d->cap_owned = cap;
+	}
+	char *copy = strdup((const char *)t);
+	if (!copy) {
+		*ok = false;
+		return NULL;
+	}
+	d->owned[d->n_owned++] = copy;
+	return copy;
+}
+
+/* Small vocabularies (op, class, level) are shared: one copy per distinct value. */
+static const char *own_interned(struct ll_corr_data *d, sqlite3_stmt *st, int i, bool *ok,
+                                const char **cache, size_t ncache)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return NULL;
+	for (size_t k = 0; k < ncache && cache[k]; k++)
+		if (strcmp(cache[k], (const char *)t) == 0)
+			return cache[k];
+	const char *c = own_text(d, st, i, ok);
+	for (size_t k = 0; k < ncache; k++)
+		if (!cache[k]) {
+			cache[k] = c;
+			break;
+		}
+	return c;
+}
+
+static int level_number(const unsigned char *t)
+{
+	static const char *const names[] = { "", "TRACE", "DEBUG", "INFO", "WARN", "ERROR" };
+	for (int i = 1; t && i < 6; i++)
+		if (strcmp((const char *)t, names[i]) == 0)
+			return i;
+	return 0;
+}
+
+void ll_corr_data_release(struct ll_corr_data *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_owned; i++)
+		free(d->owned[i]);
+	free(d->owned);
+	free(d->failures);
+	free(d->events);
+	memset(d, 0, sizeof *d);
+}
+
+enum ll_status ll_store_load_corr_data(struct ll_store *s, const char *run, unsigned level_mask,
+                                       struct ll_corr_data *out, struct ll_error *err)
+{
+	struct ll_corr_data d = { 0 };
+	enum ll_status rc = find_run(s, run, &d.run_id, err);
+	if (rc)
+		return rc;
+	if (!d.run_id)
+		return ll_error_set(err, LL_INPUT, NULL, 0, NULL, "no run named '%s' in %s (see 'loadlens runs')",
+		                    run, s->path);
+	sqlite3_stmt *st = NULL;
+	bool ok = true;
+	const char *vocab[64] = { 0 };
+	if ((rc = prepare(s,
+		"SELECT event_id, ts_us, op, status, error_class, request_id FROM client_events"
+		" WHERE run_id = ?1 AND op IS NOT NULL AND ts_us IS NOT NULL ORDER BY event_id", &st, err)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, d.run_id);
+	size_t cap = 0;
+	int r;
+	while (ok && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (d.n_failures == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct ll_corr_failure *v = realloc(d.failures, cap * sizeof *v);
+			if (!v) {
+				ok = false;
+				break;
+			}
+			d.failures = v;
+		}
+		d.failures[d.n_failures++] = (struct ll_corr_failure){
+			.event_id = sqlite3_column_int64(st, 0),
+			.ts_us = sqlite3_column_int64(st, 1),
+			.op = own_interned(&d, st, 2, &ok, vocab, 64),
+			.status = sqlite3_column_int(st, 3),
+			.error_class = own_interned(&d, st, 4, &ok, vocab, 64),
+			.request_id = own_text(&d, st, 5, &ok),
+		};
+	}
+	if (ok && r != SQLITE_DONE && r != SQLITE_ROW) {
+		rc = db_error(s, err, "read the failures");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!ok)
+		goto nomem;
+
+	/* Templates first, so every event shares one copy of its template's text. */
+	struct { int64_t id; const char *text; } *tmpl = NULL;
+	size_t n_tmpl = 0;
+	if ((rc = prepare(s,
+		"SELECT DISTINCT t.template_id, t.text FROM templates t JOIN server_events e"
+		" ON e.template_id = t.template_id WHERE e.run_id = ?1 ORDER BY t.template_id", &st, err)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, d.run_id);
+	cap = 0;
+	while (ok && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n_tmpl == cap) {
+			cap = cap ? cap * 2 : 256;
+			void *v = realloc(tmpl, cap * sizeof *tmpl);
+			if (!v) {
+				ok = false;
+				break;
+			}
+			tmpl = v;
+		}
+		tmpl[n_tmpl].id = sqlite3_column_int64(st, 0);
+		tmpl[n_tmpl].text = own_text(&d, st, 1, &ok);
+		n_tmpl++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!ok) {
+		free(tmpl);
+		goto nomem;
+	}
+	if ((rc = prepare(s,
+		"SELECT event_id, ts_us, level, method, path, status, request_id, template_id"
+		" FROM server_events WHERE run_id = ?1 AND ts_us IS NOT NULL ORDER BY event_id", &st, err))) {
+		free(tmpl);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, d.run_id);
+	cap = 0;
+	while (ok && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		int level = level_number(sqlite3_column_text(st, 2));
+		if (!(level_mask & LL_CORR_LEVEL_BIT((unsigned)level)))
+			continue;
+		if (d.n_events == cap) {
+			cap = cap ? cap * 2 : 4096;
+			struct ll_corr_event *v = realloc(d.events, cap * sizeof *v);
+			if (!v) {
+				ok = false;
+				break;
+			}
+			d.events = v;
+		}
+		int64_t tid = sqlite3_column_int64(st, 7);
+		const char *text = NULL;
+		size_t lo = 0, hi = n_tmpl;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (tmpl[mid].id < tid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n_tmpl && tmpl[lo].id == tid)
+			text = tmpl[lo].text;
+		d.events[d.n_events++] = (struct ll_corr_event){
+			.event_id = sqlite3_column_int64(st, 0),
+			.ts_us = sqlite3_column_int64(st, 1),
+			.level = level,
+			.method = own_interned(&d, st, 3, &ok, vocab, 64),
+			.path = own_text(&d, st, 4, &ok),
+			.status = sqlite3_column_int(st, 5),
+			.request_id = own_text(&d, st, 6, &ok),
+			.template_id = tid,
+			.template_text = text,
+		};
+	}
+	free(tmpl);
+	if (ok && r != SQLITE_DONE && r != SQLITE_ROW) {
+		rc = db_error(s, err, "read the server events");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (!ok)
+		goto nomem;
+	*out = d;
+	return LL_OK;
+nomem:
+	rc = ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+fail:
+	sqlite3_finalize(st);
+	ll_corr_data_release(&d);
+	return rc;
+}
+
+enum ll_status ll_store_save_correlations(struct ll_store *s, const struct ll_corr_data *d,
+                                          const struct ll_corr_result *r, struct ll_error *err)
+{
+	enum ll_status rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	struct batch b = { 0 };
+	if ((rc = exec_bound_id(s, "DELETE FROM correlations WHERE run_id = ?1", d->run_id,
+	                        "clear old correlations", err)) ||
+	    (rc = batch_prepare(s, &b, "correlations",
+	                        "run_id, client_event_id, server_event_id, method, delta_us", 5, err)))
+		goto fail;
+	for (size_t i = 0; i < r->n_matches && rc == LL_OK; i++) {
+		const struct ll_corr_match *m = &r->matches[i];
+		put_int(&b, d->run_id);
+		put_int(&b, d->failures[m->failure].event_id);
+		if (m->method == LL_CORR_NONE) {
+			put_null(&b);
+			put_str(&b, "none");
+			put_null(&b);
+		} else {
+			put_int(&b, d->events[m->event].event_id);
+			put_str(&b, m->method == LL_CORR_ID ? "request_id" : "time");
+			put_int(&b, m->delta_us);
+		}
+		rc = batch_row_done(s, &b, err);
+	}
+	if (rc || (rc = batch_flush(s, &b, err)) || (rc = exec(s, "COMMIT", err)))
+		goto fail;
+	batch_release(&b);
+	return LL_OK;
+fail:
+	batch_release(&b);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+void ll_failure_rows_free(struct ll_failure_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ll_failure_row *f = &rows[i];
+		free(f->client_path);
+		free(f->op);
+		free(f->error_class);
+		free(f->reason);
+		free(f->error_code);
+		free(f->error_message);
+		free(f->body);
+		free(f->method);
+		free(f->server_path);
+		free(f->server_level);
+		free(f->server_target);
+		free(f->server_message);
+	}
+	free(rows);
+}
+
+enum ll_status ll_store_list_failures(struct ll_store *s, const char *run,
+                                      const struct ll_failure_filter *f,
+                                      struct ll_failure_row **rows, size_t *n,
+                                      struct ll_error *err)
+{
+	int64_t run_id = 0;
+	enum ll_status rc = find_run(s, run, &run_id, err);
+	if (rc)
+		return rc;
+	if (!run_id)
+		return ll_error_set(err, LL_INPUT, NULL, 0, NULL, "no run named '%s' in %s (see 'loadlens runs')",
+		                    run, s->path);
+	sqlite3_stmt *st = NULL;
+	if ((rc = prepare(s,
+		"SELECT c.event_id, ci.path, c.line_no, c.ts_us, c.op, c.error_class, c.reason,"
+		" c.error_code, c.error_message, c.body, c.status, k.method, si.path, e.line_no,"
+		" e.level, e.target, e.message, k.delta_us"
+		" FROM client_events c JOIN inputs ci ON ci.input_id = c.input_id"
+		" LEFT JOIN correlations k ON k.client_event_id = c.event_id AND k.run_id = c.run_id"
+		" LEFT JOIN server_events e ON e.event_id = k.server_event_id"
+		" LEFT JOIN inputs si ON si.input_id = e.input_id"
+		" WHERE c.run_id = ?1 AND c.op IS NOT NULL AND (?2 IS NULL OR c.op = ?2)"
+		" AND (?3 = 0 OR k.server_event_id IS NULL)"
+		" ORDER BY c.ts_us, c.event_id LIMIT ?4", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text_or_null(st, 2, f->op);
+	sqlite3_bind_int(st, 3, f->unexplained_only);
+	sqlite3_bind_int64(st, 4, f->limit ? (int64_t)f->limit : -1);
+	struct ll_failure_row *v = NULL;
+	size_t count = 0, cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct ll_failure_row *g = realloc(v, cap * sizeof *g);
+			if (!g) {
+				rc = ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+				break;
+			}
+			v = g;
+		}
+		struct ll_failure_row *x = &v[count++];
+		*x = (struct ll_failure_row){
+			.client_event_id = sqlite3_column_int64(st, 0),
+			.client_path = col_strdup(st, 1),
+			.client_line = (long)sqlite3_column_int64(st, 2),
+			.client_ts_us = sqlite3_column_int64(st, 3),
+			.op = col_strdup(st, 4),
+			.error_class = col_strdup(st, 5),
+			.reason = col_strdup(st, 6),
+			.error_code = col_strdup(st, 7),
+			.error_message = col_strdup(st, 8),
+			.body = col_strdup(st, 9),
+			.status = sqlite3_column_int(st, 10),
+			.method = col_strdup(st, 11),
+			.server_path = col_strdup(st, 12),
+			.server_line = (long)sqlite3_column_int64(st, 13),
+			.server_level = col_strdup(st, 14),
+			.server_target = col_strdup(st, 15),
+			.server_message = col_strdup(st, 16),
+			.delta_us = sqlite3_column_int64(st, 17),
+		};
+		if (x->method && strcmp(x->method, "none") == 0) {
+			free(x->method);
+			x->method = NULL;
+		}
+	}
+	if (rc == LL_OK && r != SQLITE_DONE)
+		rc = db_error(s, err, "list the failures");
+	sqlite3_finalize(st);
+	if (rc) {
+		ll_failure_rows_free(v, count);
+		return rc;
+	}
+	*rows = v;
+	*n = count;
+	return LL_OK;
 }

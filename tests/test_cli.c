@@ -410,7 +410,7 @@ Test(cli_ingest, bad_input_exits_3_and_leaves_database_unchanged)
 	} cases[] = {
 		{ BAD("report_empty.json"), "report_empty.json: empty file, expected a JSON object" },
 		{ BAD("report_truncated.json"), "report_truncated.json:27: column 2 (byte 699): the JSON document ends early (truncated?)" },
-		{ BAD("report_binary_garbage.json"), "report_binary_garbage.json:1: not a loadtest JSON report (expected '{' as the first character)" },
+		{ BAD("report_binary_garbage.json"), "report_binary_garbage.json:1: not a loadtest JSON report, load tester output or server log: no line in the first 65536 bytes starts with an RFC 3339 timestamp (use --kind to force one)" },
 		{ BAD("report_wrong_type_total_operations.json"), "total_operations: expected a non-negative integer, found string \"14555\"" },
 		{ BAD("report_missing_store_error_count.json"), "report_missing_store_error_count.json: per_operation_stats.Store.error_count: missing" },
 		{ BAD("report_negative_count.json"), "per_operation_stats.Search.count: expected a non-negative integer, found -3" },

@@ -14,6 +14,11 @@
 enum ll_status ll_file_read_all(const char *path, size_t cap, char **data, size_t *len,
                                 struct ll_error *err);
 
+/* The same from an open descriptor, read from its current offset; path names it in errors.
+ * Does not close fd. */
+enum ll_status ll_file_read_fd(int fd, const char *path, size_t cap, char **data, size_t *len,
+                               struct ll_error *err);
+
 /* The base name of path without a trailing suffix (".json"); malloc'd, caller frees.
  * "-" gives "stdin". NULL when out of memory. */
 char *ll_file_stem(const char *path, const char *suffix);

@@ -14,6 +14,7 @@
 
 #include "loadlens/check.h"
 #include "loadlens/compare.h"
+#include "loadlens/correlate.h"
 #include "loadlens/error.h"
 #include "loadlens/out.h"
 #include "loadlens/store.h"
@@ -45,6 +46,24 @@ enum ll_status ll_render_compare(struct ll_out *o, enum ll_format fmt,
 enum ll_status ll_render_runs(struct ll_out *o, enum ll_format fmt, const char *db_path,
                               const struct ll_run_info *runs, const struct ll_check_result *verdicts,
                               size_t n, struct ll_error *err);
+
+/* correlate: the skew and how it was found, then per operation and status (or error
+ * class) the failures, how many are explained by request id and by time, how many stay
+ * unexplained (and why), and the server templates that explain them. */
+struct ll_correlate_view {
+	const char *run;
+	const struct ll_corr_params *params;
+	const struct ll_corr_result *result;
+	const struct ll_corr_summary *summary;
+	size_t n_failures, n_events; /* inputs: failures and eligible server events */
+};
+enum ll_status ll_render_correlate(struct ll_out *o, enum ll_format fmt,
+                                   const struct ll_correlate_view *v, struct ll_error *err);
+
+/* failures: one row per failure with what explains it. */
+enum ll_status ll_render_failures(struct ll_out *o, enum ll_format fmt, const char *run,
+                                  const struct ll_failure_row *rows, size_t n,
+                                  struct ll_error *err);
 
 /* Shared by the renderers (render_common.c). A new JSON object with "schema_version" and
  * "command" first (NULL when out of memory); a subject as {"kind","name","sha256"};

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loadlens/correlate.h"
 #include "loadlens/error.h"
 #include "loadlens/report.h"
 
@@ -164,11 +165,69 @@ enum ll_status ll_store_ingest_mismatch(struct ll_store_ingest *g, const char *f
                                         double report_value, double summary_value,
                                         struct ll_error *err);
 
+/* Records the content's real sha256 and size once the whole file was read (the input was
+ * begun under a placeholder). *dup is true when the run already has this content: the
+ * caller then aborts the session (nothing changes). */
+enum ll_status ll_store_ingest_finish_input(struct ll_store_ingest *g, const char *sha256,
+                                            int64_t bytes, bool *dup, struct ll_error *err);
+
 /* Ends the session: counts go to the inputs row, then COMMIT. Frees g either way. */
 enum ll_status ll_store_ingest_commit(struct ll_store_ingest *g, int64_t lines, int64_t events,
                                       int64_t skipped, struct ll_error *err);
 /* Rolls back and frees g (NULL-safe). */
 void ll_store_ingest_abort(struct ll_store_ingest *g);
+
+/* ---- correlation ---- */
+
+/* What the correlator needs of one run: its failures (client_events with op set) and its
+ * server events at the levels in level_mask (LL_CORR_LEVEL_BIT of 1 TRACE .. 5 ERROR).
+ * Owns every string the arrays point to; release with ll_corr_data_release(). */
+struct ll_corr_data {
+	int64_t run_id;
+	struct ll_corr_failure *failures;
+	size_t n_failures;
+	struct ll_corr_event *events;
+	size_t n_events;
+	char **owned;                /* private: the strings the arrays point to */
+	size_t n_owned, cap_owned;
+};
+
+enum ll_status ll_store_load_corr_data(struct ll_store *s, const char *run, unsigned level_mask,
+                                       struct ll_corr_data *out, struct ll_error *err);
+void ll_corr_data_release(struct ll_corr_data *d);
+
+/* Replaces the run's rows in `correlations` with r, in one transaction. */
+enum ll_status ll_store_save_correlations(struct ll_store *s, const struct ll_corr_data *d,
+                                          const struct ll_corr_result *r, struct ll_error *err);
+
+/* One failure with what explains it, for `loadlens failures` and the report. */
+struct ll_failure_row {
+	int64_t client_event_id;
+	char *client_path;       /* the load tester log it came from */
+	long client_line;
+	int64_t client_ts_us;
+	char *op, *error_class, *reason, *error_code, *error_message, *body;
+	int status;
+	char *method;            /* "request_id", "time" or NULL (unexplained) */
+	char *server_path;       /* NULL when unexplained */
+	long server_line;
+	char *server_level, *server_target, *server_message;
+	int64_t delta_us;
+};
+
+struct ll_failure_filter {
+	const char *op;          /* NULL: every operation */
+	bool unexplained_only;
+	size_t limit;            /* 0: all */
+};
+
+/* Failures of the run in time order, joined to `correlations` (run `correlate` first for
+ * the server side). *rows is malloc'd; free with ll_failure_rows_free(). */
+enum ll_status ll_store_list_failures(struct ll_store *s, const char *run,
+                                      const struct ll_failure_filter *f,
+                                      struct ll_failure_row **rows, size_t *n,
+                                      struct ll_error *err);
+void ll_failure_rows_free(struct ll_failure_row *rows, size_t n);
 
 /* Row counts of every table, for tests that prove a failed ingest changed nothing.
  * Writes "table=count;..." into a malloc'd string the caller frees. */
