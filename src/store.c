@@ -153,6 +153,9 @@ enum ll_status ll_store_open(const char *path, enum ll_store_mode mode, struct l
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	/* User SQL runs through `loadlens query`: no extensions, no schema tricks. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
 	sqlite3_busy_timeout(s->db, 30000);
 	/* DESIGN §6: a rollback journal commits a big ingest far faster than WAL and is just
 	 * as crash-safe; 8 KiB pages and an 8 MiB cache measured best. */
@@ -1458,4 +1461,96 @@ enum ll_status ll_store_list_failures(struct ll_store *s, const char *run,
 	*rows = v;
 	*n = count;
 	return LL_OK;
+}
+
+/* ---- ad-hoc queries ---- */
+
+void ll_table_release(struct ll_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_cols; i++)
+		free(t->cols[i]);
+	for (size_t i = 0; i < t->n_rows * t->n_cols; i++)
+		free(t->cells[i]);
+	free(t->cols);
+	free(t->cells);
+	free(t->is_number);
+	memset(t, 0, sizeof *t);
+}
+
+enum ll_status ll_store_query(struct ll_store *s, const char *sql, const char *run,
+                              struct ll_table *out, struct ll_error *err)
+{
+	struct ll_table t = { 0 };
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
+		return ll_error_set(err, LL_INPUT, NULL, 0, "sql", "%s", sqlite3_errmsg(s->db));
+	enum ll_status rc = LL_OK;
+	if (!st) {
+		rc = ll_error_set(err, LL_INPUT, NULL, 0, "sql", "no SQL statement given");
+		goto done;
+	}
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
+		tail++;
+	if (tail && *tail) {
+		rc = ll_error_set(err, LL_INPUT, NULL, 0, "sql", "only one statement is allowed");
+		goto done;
+	}
+	if (!sqlite3_stmt_readonly(st)) {
+		rc = ll_error_set(err, LL_INPUT, NULL, 0, "sql", "the statement would write; queries are read-only");
+		goto done;
+	}
+	int np = sqlite3_bind_parameter_count(st);
+	for (int i = 1; i <= np; i++)
+		bind_text_or_null(st, i, run);
+	t.n_cols = (size_t)sqlite3_column_count(st);
+	t.cols = calloc(t.n_cols ? t.n_cols : 1, sizeof *t.cols);
+	if (!t.cols)
+		goto nomem;
+	for (size_t c = 0; c < t.n_cols; c++)
+		if (!(t.cols[c] = strdup(sqlite3_column_name(st, (int)c))))
+			goto nomem;
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (t.n_rows == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **cells = realloc(t.cells, cap * (t.n_cols ? t.n_cols : 1) * sizeof *cells);
+			if (!cells)
+				goto nomem;
+			t.cells = cells;
+			bool *num = realloc(t.is_number, cap * (t.n_cols ? t.n_cols : 1) * sizeof *num);
+			if (!num)
+				goto nomem;
+			t.is_number = num;
+		}
+		for (size_t c = 0; c < t.n_cols; c++)
+			t.cells[t.n_rows * t.n_cols + c] = NULL; /* releasable if a copy fails */
+		for (size_t c = 0; c < t.n_cols; c++) {
+			size_t k = t.n_rows * t.n_cols + c;
+			int type = sqlite3_column_type(st, (int)c);
+			t.is_number[k] = type == SQLITE_INTEGER || type == SQLITE_FLOAT;
+			t.cells[k] = type == SQLITE_NULL ? NULL : col_strdup(st, (int)c);
+			if (type != SQLITE_NULL && !t.cells[k]) {
+				t.n_rows++;
+				goto nomem;
+			}
+		}
+		t.n_rows++;
+	}
+	if (r != SQLITE_DONE) {
+		rc = ll_error_set(err, LL_INPUT, NULL, 0, "sql", "%s", sqlite3_errmsg(s->db));
+		goto done;
+	}
+	*out = t;
+	sqlite3_finalize(st);
+	return LL_OK;
+nomem:
+	rc = ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+done:
+	sqlite3_finalize(st);
+	ll_table_release(&t);
+	return rc;
 }

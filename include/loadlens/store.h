@@ -229,6 +229,25 @@ enum ll_status ll_store_list_failures(struct ll_store *s, const char *run,
                                       struct ll_error *err);
 void ll_failure_rows_free(struct ll_failure_row *rows, size_t n);
 
+/* ---- ad-hoc queries ---- */
+
+/* A result table: column names and rows of text values (NULL for SQL NULL). */
+struct ll_table {
+	char **cols;
+	size_t n_cols;
+	char **cells;      /* n_rows * n_cols, row-major */
+	size_t n_rows;
+	bool *is_number;   /* per cell: the value was an INTEGER or REAL (for JSON output) */
+};
+void ll_table_release(struct ll_table *t);
+
+/* Runs one SQL statement on a read-only connection (the store must have been opened with
+ * LL_STORE_READ_ONLY; SQLite's defensive mode is on and extension loading off) with
+ * parameter ?1 / :run bound to run (NULL binds NULL). More than one statement, or one that
+ * writes, is an LL_INPUT error. */
+enum ll_status ll_store_query(struct ll_store *s, const char *sql, const char *run,
+                              struct ll_table *out, struct ll_error *err);
+
 /* Row counts of every table, for tests that prove a failed ingest changed nothing.
  * Writes "table=count;..." into a malloc'd string the caller frees. */
 enum ll_status ll_store_fingerprint(struct ll_store *s, char **out, struct ll_error *err);
