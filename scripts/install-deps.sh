@@ -7,6 +7,7 @@ packages=(
   gcc make cmake pkg-config            # toolchain
   libpcre2-dev libsqlite3-dev libcjson-dev libcriterion-dev   # the four dependencies
   sqlite3 libxml2-utils python3        # tests: reference import, JUnit well-formedness, generators
+  chromium                             # tests: the HTML report renders headless (test_cli_report)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -80,8 +80,12 @@ void ll_cli_stdout(struct ll_out *o)
 
 enum ll_format ll_cli_format(const char *name)
 {
-	if (!name || strcmp(name, "text") == 0)
+	if (!name || strcmp(name, "text") == 0 || strcmp(name, "table") == 0)
 		return LL_FMT_TEXT;
+	if (strcmp(name, "csv") == 0)
+		return LL_FMT_CSV;
+	if (strcmp(name, "html") == 0)
+		return LL_FMT_HTML;
 	if (strcmp(name, "json") == 0)
 		return LL_FMT_JSON;
 	if (strcmp(name, "markdown") == 0)

@@ -102,3 +102,68 @@ int ll_file_exists(const char *path)
 	 * reading it will say why. */
 	return stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR);
 }
+
+enum ll_status ll_file_atomic_open(const char *path, struct ll_atomic_file *f, struct ll_error *err)
+{
+	memset(f, 0, sizeof *f);
+	size_t n = strlen(path);
+	f->path = strdup(path);
+	f->tmp = malloc(n + sizeof ".XXXXXX");
+	if (!f->path || !f->tmp) {
+		ll_file_atomic_abort(f);
+		return ll_error_set(err, LL_NOMEM, path, 0, NULL, "out of memory");
+	}
+	memcpy(f->tmp, path, n);
+	memcpy(f->tmp + n, ".XXXXXX", sizeof ".XXXXXX");
+	int fd = mkstemp(f->tmp);
+	if (fd < 0) {
+		enum ll_status st = ll_error_set(err, LL_IO, path, 0, NULL, "cannot create a file next to it: %s",
+		                                 strerror(errno));
+		free(f->tmp);
+		f->tmp = NULL;
+		ll_file_atomic_abort(f);
+		return st;
+	}
+	/* mkstemp makes the file 0600; an output file is for sharing like any other. */
+	(void)fchmod(fd, 0644);
+	if (!(f->fp = fdopen(fd, "w"))) {
+		enum ll_status st = ll_error_set(err, LL_IO, path, 0, NULL, "%s", strerror(errno));
+		close(fd);
+		ll_file_atomic_abort(f);
+		return st;
+	}
+	return LL_OK;
+}
+
+enum ll_status ll_file_atomic_commit(struct ll_atomic_file *f, struct ll_error *err)
+{
+	enum ll_status st = LL_OK;
+	int fd = fileno(f->fp);
+	if (fflush(f->fp) != 0 || fsync(fd) != 0)
+		st = ll_error_set(err, LL_IO, f->path, 0, NULL, "cannot write: %s", strerror(errno));
+	int rc = fclose(f->fp);
+	f->fp = NULL;
+	if (st == LL_OK && rc != 0)
+		st = ll_error_set(err, LL_IO, f->path, 0, NULL, "cannot write: %s", strerror(errno));
+	if (st == LL_OK && rename(f->tmp, f->path) != 0)
+		st = ll_error_set(err, LL_IO, f->path, 0, NULL, "cannot replace: %s", strerror(errno));
+	if (st == LL_OK) {
+		free(f->tmp);
+		f->tmp = NULL;
+	}
+	ll_file_atomic_abort(f);
+	return st;
+}
+
+void ll_file_atomic_abort(struct ll_atomic_file *f)
+{
+	if (!f)
+		return;
+	if (f->fp)
+		fclose(f->fp);
+	if (f->tmp)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	memset(f, 0, sizeof *f);
+}

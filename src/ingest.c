@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +27,7 @@
 #define DETECT_BYTES 65536
 /* An event with its continuation lines (a panic's backtrace) is capped, so a file that
  * never stamps another line cannot grow one record without bound. */
-#define EVENT_MAX_BYTES ((size_t)64 << 20)
+#define CONTINUATION_MAX_BYTES ((size_t)1 << 20)
 #define PROGRESS_EVERY 65536
 
 const char *ll_input_kind_name(enum ll_input_kind k)
@@ -138,12 +141,122 @@ struct pipe {
 	struct ll_buf tmpl;
 	struct ll_loadtest_header header;
 	struct ll_loadtest_summary *summary;
-	struct ll_sha256 sha;
 };
 
+/* ---- the input's sha256, on a thread of its own ----
+ *
+ * Hashing a large log costs about as much as parsing it (a portable SHA-256 runs at ~300
+ * MB/s), so the reader's tap copies every chunk into a ring that a hasher thread consumes
+ * while this thread parses and the store's writer thread inserts. The ring is a fixed
+ * HASH_RING_BYTES (memory stays constant); a full ring makes the reader wait. Bytes are
+ * hashed in the order read, so the digest is the one of a single pass. */
+#define HASH_RING_BYTES ((size_t)4 << 20)
+/* The hasher is woken when this much waits (or at the end), not for every chunk read. */
+#define HASH_WAKE_BYTES ((size_t)1 << 20)
+
+struct hasher {
+	struct ll_sha256 sha;
+	char *ring;
+	uint64_t wpos, rpos;   /* bytes put into / hashed out of the ring, ever */
+	bool eof;              /* no more bytes will come */
+	pthread_mutex_t mu;
+	pthread_cond_t data;   /* wpos moved, or eof */
+	pthread_cond_t space;  /* rpos moved */
+	pthread_t th;
+	bool started;
+};
+
+static void *hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+	setpriority(PRIO_PROCESS, 0, 10);
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (h->wpos == h->rpos && !h->eof)
+			pthread_cond_wait(&h->data, &h->mu);
+		if (h->wpos == h->rpos)
+			break;
+		size_t at = (size_t)(h->rpos % HASH_RING_BYTES);
+		size_t n = (size_t)(h->wpos - h->rpos);
+		if (n > HASH_RING_BYTES - at)
+			n = HASH_RING_BYTES - at;
+		pthread_mutex_unlock(&h->mu);
+		/* [rpos, wpos) is the hasher's alone until rpos moves */
+		ll_sha256_update(&h->sha, h->ring + at, n);
+		pthread_mutex_lock(&h->mu);
+		h->rpos += n;
+		pthread_cond_signal(&h->space);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static enum ll_status hasher_start(struct hasher *h, const char *path, struct ll_error *err)
+{
+	ll_sha256_init(&h->sha);
+	if (!(h->ring = malloc(HASH_RING_BYTES)))
+		return ll_error_set(err, LL_NOMEM, path, 0, NULL, "out of memory");
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->data, NULL);
+	pthread_cond_init(&h->space, NULL);
+	/* No signals on this thread: SIGINT must interrupt the reader's read() (cli_ingest.c). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&h->th, NULL, hasher_main, h);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return ll_error_set(err, LL_NOMEM, path, 0, NULL, "cannot start the hashing thread: %s",
+		                    strerror(rc));
+	h->started = true;
+	return LL_OK;
+}
+
+/* The reader's tap: copies the chunk into the ring, waiting for room when it is full. */
 static void tap_sha(void *ctx, const char *data, size_t len)
 {
-	ll_sha256_update(ctx, data, len);
+	struct hasher *h = ctx;
+	while (len > 0) {
+		pthread_mutex_lock(&h->mu);
+		while (h->wpos - h->rpos == HASH_RING_BYTES)
+			pthread_cond_wait(&h->space, &h->mu);
+		size_t at = (size_t)(h->wpos % HASH_RING_BYTES);
+		size_t n = HASH_RING_BYTES - (size_t)(h->wpos - h->rpos);
+		pthread_mutex_unlock(&h->mu);
+		if (n > HASH_RING_BYTES - at)
+			n = HASH_RING_BYTES - at;
+		if (n > len)
+			n = len;
+		/* [wpos, rpos + ring size) is the reader's alone until wpos moves */
+		memcpy(h->ring + at, data, n);
+		pthread_mutex_lock(&h->mu);
+		h->wpos += n;
+		if (h->wpos - h->rpos >= HASH_WAKE_BYTES)
+			pthread_cond_signal(&h->data);
+		pthread_mutex_unlock(&h->mu);
+		data += n;
+		len -= n;
+	}
+}
+
+/* Ends the hasher once it has hashed everything; hex (when not NULL) gets the digest. */
+static void hasher_finish(struct hasher *h, char hex[65])
+{
+	if (h->started) {
+		pthread_mutex_lock(&h->mu);
+		h->eof = true;
+		pthread_cond_signal(&h->data);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->th, NULL);
+		h->started = false;
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->data);
+		pthread_cond_destroy(&h->space);
+	}
+	free(h->ring);
+	h->ring = NULL;
+	if (hex)
+		ll_sha256_final_hex(&h->sha, hex);
 }
 
 static enum ll_status stray(struct pipe *p, long line, const char *kind, const char *reason,
@@ -255,6 +368,24 @@ static enum ll_status flush_pending(struct pipe *p, struct ll_error *err)
 	return st;
 }
 
+/* "YYYY-": the start of a date, however malformed the rest. */
+static bool looks_dated(const char *s, size_t len)
+{
+	return len >= 5 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+	       s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && s[4] == '-';
+}
+
+/* Control bytes other than tab (after ANSI cleaning) mean this is no text line. */
+static bool is_binary(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 static enum ll_status take_line(struct pipe *p, struct ll_log_line *ln, struct ll_error *err)
 {
 	size_t len = ll_log_line_clean(ln->ptr, ln->len);
@@ -269,7 +400,9 @@ static enum ll_status take_line(struct pipe *p, struct ll_log_line *ln, struct l
 			return flush_pending(p, err);
 		}
 	}
-	if (ll_tracing_line_is_stamped(ln->ptr, len)) {
+	/* A line that starts like a record (a timestamp, a "YYYY-" date, a JSON object) is
+	 * one, and is reported as unparsed when it is not a valid one. */
+	if (ll_tracing_line_is_stamped(ln->ptr, len) || looks_dated(ln->ptr, len)) {
 		if ((st = flush_pending(p, err)))
 			return st;
 		ll_buf_reset(&p->pending);
@@ -278,11 +411,14 @@ static enum ll_status take_line(struct pipe *p, struct ll_log_line *ln, struct l
 		return LL_OK;
 	}
 	if (p->pending_line) {
-		/* a continuation: part of the event's message or last field */
-		if (p->pending.len + 1 + len > EVENT_MAX_BYTES)
-			return ll_error_set(err, LL_INPUT, p->req->path, ln->line_no, NULL,
-			                    "the event starting at line %ld exceeds %zu bytes with its "
-			                    "continuation lines", p->pending_line, EVENT_MAX_BYTES);
+		/* DESIGN §2.3: a line without a timestamp after an event continues it (a panic's
+		 * backtrace, a println block). Binary junk does not, and no event grows beyond
+		 * CONTINUATION_MAX_BYTES: past that, lines are reported instead of folded. */
+		if (is_binary(ln->ptr, len))
+			return stray(p, ln->line_no, "unparsed", "binary data, not a log line", ln->ptr, len, err);
+		if (p->pending.len + 1 + len > CONTINUATION_MAX_BYTES)
+			return stray(p, ln->line_no, "unparsed", "no timestamp, and the event it would "
+			             "continue is already at its size limit", ln->ptr, len, err);
 		ll_buf_putc(&p->pending, '\n');
 		ll_buf_append(&p->pending, ln->ptr, len);
 		return LL_OK;
@@ -380,8 +516,8 @@ static enum ll_status ingest_log(struct ll_store *s, const struct ll_ingest_requ
 	struct pipe p = { .req = req, .stats = stats, .kind = kind, .pending = LL_BUF_INIT,
 		          .tmpl = LL_BUF_INIT, .header = LL_LOADTEST_HEADER_INIT };
 	struct ll_log_reader *rd = NULL;
+	struct hasher hash = { .started = false };
 	enum ll_status st;
-	ll_sha256_init(&p.sha);
 	if (!req->run)
 		return ll_error_set(err, LL_USAGE, req->path, 0, NULL,
 		                    "this is %s and a log belongs to a run: name it with --run",
@@ -397,9 +533,10 @@ static enum ll_status ingest_log(struct ll_store *s, const struct ll_ingest_requ
 		return st;
 	if ((st = ll_tracing_parser_new(NULL, &p.parser, err)) ||
 	    (kind == LL_KIND_LOADTEST_LOG && (st = ll_loadtest_summary_new(&p.summary, err))) ||
-	    (st = ll_log_reader_open_fd(fd, req->path, 0, &rd, err)))
+	    (st = ll_log_reader_open_fd(fd, req->path, 0, &rd, err)) ||
+	    (st = hasher_start(&hash, req->path, err)))
 		goto fail;
-	ll_log_reader_set_tap(rd, tap_sha, &p.sha);
+	ll_log_reader_set_tap(rd, tap_sha, &hash);
 	for (;;) {
 		struct ll_log_line ln;
 		bool got = false;
@@ -423,7 +560,7 @@ static enum ll_status ingest_log(struct ll_store *s, const struct ll_ingest_requ
 		goto fail;
 	stats->bytes = ll_log_reader_bytes(rd);
 	char sha[65];
-	ll_sha256_final_hex(&p.sha, sha);
+	hasher_finish(&hash, sha);
 	bool dup = false;
 	if ((st = ll_store_ingest_finish_input(p.g, sha, (int64_t)stats->bytes, &dup, err)))
 		goto fail;
@@ -442,6 +579,7 @@ fail:
 	ll_store_ingest_abort(p.g);
 	p.g = NULL;
 out:
+	hasher_finish(&hash, NULL);
 	ll_log_reader_free(rd);
 	ll_tracing_parser_free(p.parser);
 	ll_loadtest_summary_free(p.summary);

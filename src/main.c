@@ -17,6 +17,8 @@ static const struct command {
 	{ "compare", ll_cli_compare, "did the candidate regress against the baseline?" },
 	{ "correlate", ll_cli_correlate, "which server event explains each client failure?" },
 	{ "failures", ll_cli_failures, "list a run's failures with what explains them" },
+	{ "report", ll_cli_report, "the post-mortem of a run: text, Markdown or HTML" },
+	{ "query", ll_cli_query, "canned analyses or read-only SQL over the database" },
 };
 
 static void usage(FILE *fp)

@@ -158,6 +158,7 @@ enum ll_status ll_render_check(struct ll_out *o, enum ll_format fmt,
 		junit(o, subj, res);
 		break;
 	case LL_FMT_TEXT:
+	default: /* formats this command does not offer: text */
 		text(o, subj, res);
 		break;
 	}

@@ -372,6 +372,7 @@ enum ll_status ll_render_compare(struct ll_out *o, enum ll_format fmt,
 		junit(o, base, cand, res);
 		break;
 	case LL_FMT_TEXT:
+	default: /* formats this command does not offer: text */
 		text(o, base, cand, res);
 		break;
 	}

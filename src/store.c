@@ -1,6 +1,8 @@
 /* store: see include/loadlens/store.h. */
 #include "loadlens/store.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -594,40 +596,94 @@ enum ll_status ll_store_fingerprint(struct ll_store *s, char **out, struct ll_er
 
 /* Rows are buffered and written BATCH_ROWS at a time with one multi-row INSERT: DESIGN §6
  * measured that to halve insert time against one row per statement. Values are copied into
- * the batch's arena, so callers' strings need only live for the call. */
+ * the batch's arena, so callers' strings need only live for the call.
+ *
+ * The INSERTs run on a writer thread owned by the session, so the caller parses the next
+ * rows while SQLite writes the previous ones (DESIGN §6: a parser thread feeding a SQLite
+ * writer thread is what brings an ingest to about 0.3x of `sqlite3 .import`). The
+ * connection is opened NOMUTEX, so exactly one thread uses it at any time: the writer
+ * while batches are queued or being written, the caller only after wait_idle(). Full
+ * batches go through one FIFO queue, so rows reach SQLite in the order they were added
+ * (event_id order is unchanged), and a pool of POOL_BATCHES buffers bounds memory: a
+ * parser that runs ahead waits for the writer. It is still one transaction: the writer
+ * only ever runs inside the session's BEGIN ... COMMIT/ROLLBACK. */
 #define BATCH_ROWS 64
 #define BATCH_MAX_COLS 16
+#define POOL_BATCHES 8
+/* The writer is woken once this many batches wait (or when the caller needs it idle), not
+ * for every batch: a wake-up per 64 rows cost more than the rows' binding. Fewer than
+ * POOL_BATCHES minus the three batches being filled, so a caller waiting for a free buffer
+ * has always woken the writer. */
+#define WAKE_BATCHES 4
 
-enum vtype { V_NULL, V_INT, V_REAL, V_TEXT };
+enum vtype { V_NULL, V_INT, V_REAL, V_TEXT, V_TMPL };
 struct val {
 	enum vtype t;
-	int64_t i;
+	int64_t i;       /* V_INT; V_TMPL: the template's index in this session */
 	double d;
 	size_t off, len; /* V_TEXT: bytes in the arena */
 };
 
-struct batch {
-	const char *table;
-	const char *cols;        /* "a, b, c" */
+/* One table's INSERT statements. */
+struct table {
+	const char *name;
 	int ncols;
 	sqlite3_stmt *multi;     /* BATCH_ROWS rows */
 	sqlite3_stmt *single;    /* one row, for the remainder at the end */
+};
+
+/* Template texts in session-index order (borrowed from the session's map, which outlives
+ * the writer). */
+struct tmplvec {
+	const char **v;
+	size_t n, cap;
+};
+
+/* Rows of one table on their way to SQLite. */
+struct batch {
+	struct table *table;
 	struct val vals[BATCH_ROWS][BATCH_MAX_COLS];
 	int nrows;
 	int col;                 /* next column of the row being added */
 	struct ll_buf arena;
+	/* Templates first seen since the previous batch was queued: the writer stores them
+	 * before binding this batch. A row's template was seen before the row was added, so it
+	 * travels with this batch or an earlier one whatever table the row is in, and
+	 * templates get their ids in first-seen order, as when they were inserted at once. */
+	struct tmplvec new_tmpl;
+	struct batch *next;      /* queue or free-list link */
+	struct table own;        /* the statements of a batch used without a session */
 };
 
 struct ll_store_ingest {
 	struct ll_store *s;
 	int64_t run_id;
 	int64_t input_id;
-	struct batch server, client, stray;
+	struct table server_t, client_t, stray_t;
+	struct batch *server, *client, *stray; /* being filled by the caller, or NULL */
 	long n_stray;
-	/* template text -> id, for this session: open addressing, power-of-two capacity */
-	struct tmpl_slot { char *text; int64_t id; } *tmpl;
+	/* caller's side: template text -> session index (open addressing, power-of-two
+	 * capacity), and the texts not yet handed to the writer */
+	struct tmpl_slot { char *text; size_t idx; } *tmpl;
 	size_t tmpl_cap, tmpl_n;
+	struct tmplvec tmpl_pending;
+	/* writer's side: session index -> template_id */
+	int64_t *tmpl_ids;
+	size_t n_tmpl_ids, cap_tmpl_ids;
 	sqlite3_stmt *tmpl_find, *tmpl_add;
+	/* the writer thread; everything below is guarded by mu */
+	pthread_t writer;
+	bool writer_started;
+	pthread_mutex_t mu;
+	pthread_cond_t work;     /* a batch was queued, or stop */
+	pthread_cond_t done;     /* a batch was written (a buffer is free; maybe idle) */
+	struct batch *head, *tail, *free_list;
+	size_t n_queued;         /* batches in the queue */
+	size_t n_batches;        /* allocated, at most POOL_BATCHES */
+	bool busy;               /* the writer is writing a batch */
+	bool stop;               /* the writer exits once the queue is empty */
+	enum ll_status wstatus;  /* the writer's first error; later batches are dropped */
+	struct ll_error werr;
 };
 
 static void put_null(struct batch *b)
@@ -656,18 +712,17 @@ static void put_str(struct batch *b, const char *v)
 	put_text(b, v, v ? strlen(v) : 0);
 }
 
-static enum ll_status batch_prepare(struct ll_store *s, struct batch *b, const char *table,
+static enum ll_status table_prepare(struct ll_store *s, struct table *t, const char *name,
                                     const char *cols, int ncols, struct ll_error *err)
 {
-	b->table = table;
-	b->cols = cols;
-	b->ncols = ncols;
+	t->name = name;
+	t->ncols = ncols;
 	struct ll_buf sql = LL_BUF_INIT;
 	enum ll_status rc = LL_OK;
 	for (int pass = 0; pass < 2 && rc == LL_OK; pass++) {
 		int rows = pass == 0 ? BATCH_ROWS : 1;
 		ll_buf_reset(&sql);
-		ll_buf_printf(&sql, "INSERT INTO %s(%s) VALUES ", table, cols);
+		ll_buf_printf(&sql, "INSERT INTO %s(%s) VALUES ", name, cols);
 		for (int r = 0; r < rows; r++) {
 			ll_buf_puts(&sql, r ? ",(" : "(");
 			for (int c = 0; c < ncols; c++)
@@ -677,15 +732,39 @@ static enum ll_status batch_prepare(struct ll_store *s, struct batch *b, const c
 		if (sql.failed)
 			rc = ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
 		else
-			rc = prepare(s, ll_buf_str(&sql), pass == 0 ? &b->multi : &b->single, err);
+			rc = prepare(s, ll_buf_str(&sql), pass == 0 ? &t->multi : &t->single, err);
 	}
 	ll_buf_release(&sql);
 	return rc;
 }
 
-static void bind_row(struct batch *b, sqlite3_stmt *st, int row, int base)
+static void table_release(struct table *t)
 {
-	for (int c = 0; c < b->ncols; c++) {
+	sqlite3_finalize(t->multi);
+	sqlite3_finalize(t->single);
+}
+
+static bool tmplvec_push(struct tmplvec *tv, const char *text)
+{
+	if (tv->n == tv->cap) {
+		size_t cap = tv->cap ? tv->cap * 2 : 16;
+		const char **v = realloc(tv->v, cap * sizeof *v);
+		if (!v)
+			return false;
+		tv->v = v;
+		tv->cap = cap;
+	}
+	tv->v[tv->n++] = text;
+	return true;
+}
+
+/* ---- the writer thread (the only user of the connection while batches are queued) ---- */
+
+/* tmpl_ids: session index -> template_id, for V_TMPL values (NULL when there are none). */
+static void bind_row(const int64_t *tmpl_ids, const struct batch *b, sqlite3_stmt *st, int row,
+                     int base)
+{
+	for (int c = 0; c < b->table->ncols; c++) {
 		const struct val *v = &b->vals[row][c];
 		int i = base + c + 1;
 		switch (v->t) {
@@ -696,31 +775,90 @@ static void bind_row(struct batch *b, sqlite3_stmt *st, int row, int base)
 			sqlite3_bind_text64(st, i, b->arena.data + v->off, v->len, SQLITE_STATIC,
 			                    SQLITE_UTF8);
 			break;
+		case V_TMPL: sqlite3_bind_int64(st, i, tmpl_ids[v->i]); break;
 		}
 	}
 }
 
-static enum ll_status batch_flush(struct ll_store *s, struct batch *b, struct ll_error *err)
+/* The template_id of text: the existing row of `templates`, or a new one. */
+static enum ll_status store_template(struct ll_store_ingest *g, const char *text, struct ll_error *err)
 {
+	struct ll_store *s = g->s;
+	if (g->n_tmpl_ids == g->cap_tmpl_ids) {
+		size_t cap = g->cap_tmpl_ids ? g->cap_tmpl_ids * 2 : 256;
+		int64_t *v = realloc(g->tmpl_ids, cap * sizeof *v);
+		if (!v)
+			return ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+		g->tmpl_ids = v;
+		g->cap_tmpl_ids = cap;
+	}
+	int64_t id = 0;
+	enum ll_status rc = LL_OK;
+	sqlite3_bind_text(g->tmpl_find, 1, text, -1, SQLITE_STATIC);
+	int r = sqlite3_step(g->tmpl_find);
+	if (r == SQLITE_ROW) {
+		id = sqlite3_column_int64(g->tmpl_find, 0);
+	} else if (r == SQLITE_DONE) {
+		sqlite3_bind_text(g->tmpl_add, 1, text, -1, SQLITE_STATIC);
+		if (sqlite3_step(g->tmpl_add) == SQLITE_DONE)
+			id = sqlite3_last_insert_rowid(s->db);
+		else
+			rc = db_error(s, err, "store a template");
+		sqlite3_reset(g->tmpl_add);
+	} else {
+		rc = db_error(s, err, "look up a template");
+	}
+	sqlite3_reset(g->tmpl_find);
+	if (rc == LL_OK)
+		g->tmpl_ids[g->n_tmpl_ids++] = id;
+	return rc;
+}
+
+/* Inserts the rows of b: one multi-row INSERT when full, else row by row. */
+static enum ll_status write_rows(struct ll_store *s, const int64_t *tmpl_ids, struct batch *b,
+                                 struct ll_error *err)
+{
+	enum ll_status rc = LL_OK;
 	if (b->arena.failed)
 		return ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
-	enum ll_status rc = LL_OK;
+	struct table *t = b->table;
 	if (b->nrows == BATCH_ROWS) {
 		for (int r = 0; r < BATCH_ROWS; r++)
-			bind_row(b, b->multi, r, r * b->ncols);
-		if (sqlite3_step(b->multi) != SQLITE_DONE)
-			rc = db_error(s, err, b->table);
-		sqlite3_reset(b->multi);
-		sqlite3_clear_bindings(b->multi);
+			bind_row(tmpl_ids, b, t->multi, r, r * t->ncols);
+		if (sqlite3_step(t->multi) != SQLITE_DONE)
+			rc = db_error(s, err, t->name);
+		sqlite3_reset(t->multi);
 	} else {
 		for (int r = 0; r < b->nrows && rc == LL_OK; r++) {
-			bind_row(b, b->single, r, 0);
-			if (sqlite3_step(b->single) != SQLITE_DONE)
-				rc = db_error(s, err, b->table);
-			sqlite3_reset(b->single);
+			bind_row(tmpl_ids, b, t->single, r, 0);
+			if (sqlite3_step(t->single) != SQLITE_DONE)
+				rc = db_error(s, err, t->name);
+			sqlite3_reset(t->single);
 		}
-		sqlite3_clear_bindings(b->single);
 	}
+	return rc;
+}
+
+static enum ll_status write_batch(struct ll_store_ingest *g, struct batch *b, struct ll_error *err)
+{
+	enum ll_status rc = LL_OK;
+	for (size_t i = 0; i < b->new_tmpl.n && rc == LL_OK; i++)
+		rc = store_template(g, b->new_tmpl.v[i], err);
+	return rc ? rc : write_rows(g->s, g->tmpl_ids, b, err);
+}
+
+/* ---- a batch without a session (correlations): the caller's thread writes it ---- */
+
+static enum ll_status batch_prepare(struct ll_store *s, struct batch *b, const char *table,
+                                    const char *cols, int ncols, struct ll_error *err)
+{
+	b->table = &b->own;
+	return table_prepare(s, &b->own, table, cols, ncols, err);
+}
+
+static enum ll_status batch_flush(struct ll_store *s, struct batch *b, struct ll_error *err)
+{
+	enum ll_status rc = write_rows(s, NULL, b, err);
 	b->nrows = 0;
 	ll_buf_reset(&b->arena);
 	return rc;
@@ -737,9 +875,183 @@ static enum ll_status batch_row_done(struct ll_store *s, struct batch *b, struct
 
 static void batch_release(struct batch *b)
 {
-	sqlite3_finalize(b->multi);
-	sqlite3_finalize(b->single);
+	table_release(&b->own);
 	ll_buf_release(&b->arena);
+}
+
+static void *writer_main(void *arg)
+{
+	struct ll_store_ingest *g = arg;
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		while (!g->head && !g->stop)
+			pthread_cond_wait(&g->work, &g->mu);
+		struct batch *b = g->head;
+		if (!b)
+			break; /* stopped and drained */
+		g->head = b->next;
+		if (!g->head)
+			g->tail = NULL;
+		g->n_queued--;
+		g->busy = true;
+		bool failed = g->wstatus != LL_OK;
+		pthread_mutex_unlock(&g->mu);
+		/* werr is the writer's alone until it reports through wstatus under mu */
+		enum ll_status rc = failed ? LL_OK : write_batch(g, b, &g->werr);
+		b->nrows = 0;
+		b->col = 0;
+		b->new_tmpl.n = 0;
+		ll_buf_reset(&b->arena);
+		pthread_mutex_lock(&g->mu);
+		if (rc)
+			g->wstatus = rc;
+		b->next = g->free_list;
+		g->free_list = b;
+		g->busy = false;
+		pthread_cond_broadcast(&g->done);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+/* The writer's error as the caller's; call with mu held or the writer idle. */
+static enum ll_status writer_error(struct ll_store_ingest *g, struct ll_error *err)
+{
+	return ll_error_set(err, g->wstatus, g->werr.path, g->werr.line, g->werr.where, "%s",
+	                    g->werr.msg ? g->werr.msg : "the database writer failed");
+}
+
+/* Waits until every queued batch is written; then the caller may use the connection. */
+static enum ll_status wait_idle(struct ll_store_ingest *g, struct ll_error *err)
+{
+	if (!g->writer_started)
+		return LL_OK;
+	pthread_mutex_lock(&g->mu);
+	pthread_cond_signal(&g->work);
+	while (g->head || g->busy)
+		pthread_cond_wait(&g->done, &g->mu);
+	enum ll_status rc = g->wstatus ? writer_error(g, err) : LL_OK;
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}
+
+/* Stops the writer; discard: drop the batches still queued (the session is aborted). */
+static void stop_writer(struct ll_store_ingest *g, bool discard)
+{
+	if (!g->writer_started)
+		return;
+	pthread_mutex_lock(&g->mu);
+	if (discard) {
+		while (g->head) {
+			struct batch *b = g->head;
+			g->head = b->next;
+			b->next = g->free_list;
+			g->free_list = b;
+		}
+		g->tail = NULL;
+		g->n_queued = 0;
+	}
+	g->stop = true;
+	pthread_cond_broadcast(&g->work);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->writer, NULL);
+	g->writer_started = false;
+}
+
+static enum ll_status start_writer(struct ll_store_ingest *g, struct ll_error *err)
+{
+	/* The writer takes no signals: SIGINT must reach the thread that reads the input and
+	 * polls for interruption (cli_ingest.c). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&g->writer, NULL, writer_main, g);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return ll_error_set(err, LL_NOMEM, g->s->path, 0, NULL,
+		                    "cannot start the database writer thread: %s", strerror(rc));
+	g->writer_started = true;
+	return LL_OK;
+}
+
+/* ---- the caller's side ---- */
+
+/* Hands a filled batch, with the templates seen since the last one, to the writer. */
+static void enqueue(struct ll_store_ingest *g, struct batch *b)
+{
+	struct tmplvec t = b->new_tmpl; /* empty: swap the vectors, keep both allocations */
+	b->new_tmpl = g->tmpl_pending;
+	g->tmpl_pending = t;
+	pthread_mutex_lock(&g->mu);
+	b->next = NULL;
+	if (g->tail)
+		g->tail->next = b;
+	else
+		g->head = b;
+	g->tail = b;
+	if (++g->n_queued >= WAKE_BATCHES)
+		pthread_cond_signal(&g->work);
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* The batch rows of table t are added to (*cur), taking a free buffer when there is none. */
+static enum ll_status batch_for(struct ll_store_ingest *g, struct batch **cur, struct table *t,
+                                struct ll_error *err)
+{
+	if (*cur)
+		return LL_OK;
+	struct batch *b = NULL;
+	enum ll_status rc = LL_OK;
+	pthread_mutex_lock(&g->mu);
+	while (!g->free_list && g->n_batches == POOL_BATCHES && !g->wstatus)
+		pthread_cond_wait(&g->done, &g->mu);
+	if (g->wstatus) {
+		rc = writer_error(g, err);
+	} else if (g->free_list) {
+		b = g->free_list;
+		g->free_list = b->next;
+	} else if ((b = calloc(1, sizeof *b))) {
+		g->n_batches++;
+	} else {
+		rc = ll_error_set(err, LL_NOMEM, g->s->path, 0, NULL, "out of memory");
+	}
+	pthread_mutex_unlock(&g->mu);
+	if (b) {
+		b->table = t;
+		b->next = NULL;
+		*cur = b;
+	}
+	return rc;
+}
+
+/* Ends the row being added; queues the batch when full. */
+static void row_done(struct ll_store_ingest *g, struct batch **cur)
+{
+	struct batch *b = *cur;
+	b->col = 0;
+	if (++b->nrows == BATCH_ROWS) {
+		enqueue(g, b);
+		*cur = NULL;
+	}
+}
+
+/* Queues the partly filled batches; then waits until everything is written. */
+static enum ll_status flush_all(struct ll_store_ingest *g, struct ll_error *err)
+{
+	struct batch **cur[] = { &g->server, &g->client, &g->stray };
+	for (size_t i = 0; i < sizeof cur / sizeof cur[0]; i++)
+		if (*cur[i] && (*cur[i])->nrows) {
+			enqueue(g, *cur[i]);
+			*cur[i] = NULL;
+		}
+	return wait_idle(g, err);
+}
+
+static void batch_free(struct batch *b)
+{
+	ll_buf_release(&b->arena);
+	free(b->new_tmpl.v);
+	free(b);
 }
 
 static uint64_t hash_text(const char *t)
@@ -770,47 +1082,33 @@ static enum ll_status tmpl_grow(struct ll_store_ingest *g, struct ll_error *err)
 	return LL_OK;
 }
 
-/* The id of template text, inserted when new. 0 for NULL text. */
-static enum ll_status template_id(struct ll_store_ingest *g, const char *text, int64_t *id,
-                                  struct ll_error *err)
+/* Puts the template column: the session index of text (new texts are handed to the writer
+ * with the next batch, which stores them), or NULL for NULL text. */
+static enum ll_status put_template(struct ll_store_ingest *g, struct batch *b, const char *text,
+                                   struct ll_error *err)
 {
-	*id = 0;
-	if (!text)
+	if (!text) {
+		put_null(b);
 		return LL_OK;
+	}
 	enum ll_status rc;
 	if (g->tmpl_n * 2 >= g->tmpl_cap && (rc = tmpl_grow(g, err)))
 		return rc;
 	size_t j = hash_text(text) & (g->tmpl_cap - 1);
 	while (g->tmpl[j].text) {
 		if (strcmp(g->tmpl[j].text, text) == 0) {
-			*id = g->tmpl[j].id;
+			b->vals[b->nrows][b->col++] = (struct val){ .t = V_TMPL, .i = (int64_t)g->tmpl[j].idx };
 			return LL_OK;
 		}
 		j = (j + 1) & (g->tmpl_cap - 1);
 	}
-	struct ll_store *s = g->s;
-	sqlite3_bind_text(g->tmpl_find, 1, text, -1, SQLITE_STATIC);
-	int r = sqlite3_step(g->tmpl_find);
-	if (r == SQLITE_ROW) {
-		*id = sqlite3_column_int64(g->tmpl_find, 0);
-	} else if (r == SQLITE_DONE) {
-		sqlite3_bind_text(g->tmpl_add, 1, text, -1, SQLITE_STATIC);
-		if (sqlite3_step(g->tmpl_add) != SQLITE_DONE) {
-			sqlite3_reset(g->tmpl_add);
-			sqlite3_reset(g->tmpl_find);
-			return db_error(s, err, "store a template");
-		}
-		sqlite3_reset(g->tmpl_add);
-		*id = sqlite3_last_insert_rowid(s->db);
-	} else {
-		sqlite3_reset(g->tmpl_find);
-		return db_error(s, err, "look up a template");
-	}
-	sqlite3_reset(g->tmpl_find);
 	char *copy = strdup(text);
-	if (!copy)
-		return ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
-	g->tmpl[j] = (struct tmpl_slot){ copy, *id };
+	if (!copy || !tmplvec_push(&g->tmpl_pending, copy)) {
+		free(copy);
+		return ll_error_set(err, LL_NOMEM, g->s->path, 0, NULL, "out of memory");
+	}
+	g->tmpl[j] = (struct tmpl_slot){ copy, g->tmpl_n };
+	b->vals[b->nrows][b->col++] = (struct val){ .t = V_TMPL, .i = (int64_t)g->tmpl_n };
 	g->tmpl_n++;
 	return LL_OK;
 }
@@ -819,14 +1117,33 @@ static void ingest_free(struct ll_store_ingest *g)
 {
 	if (!g)
 		return;
-	batch_release(&g->server);
-	batch_release(&g->client);
-	batch_release(&g->stray);
+	stop_writer(g, true);
+	struct batch *cur[] = { g->server, g->client, g->stray };
+	for (size_t i = 0; i < sizeof cur / sizeof cur[0]; i++)
+		if (cur[i])
+			batch_free(cur[i]);
+	for (struct batch *b = g->head, *n; b; b = n) {
+		n = b->next;
+		batch_free(b);
+	}
+	for (struct batch *b = g->free_list, *n; b; b = n) {
+		n = b->next;
+		batch_free(b);
+	}
+	table_release(&g->server_t);
+	table_release(&g->client_t);
+	table_release(&g->stray_t);
 	for (size_t i = 0; i < g->tmpl_cap; i++)
 		free(g->tmpl[i].text);
 	free(g->tmpl);
+	free(g->tmpl_pending.v);
+	free(g->tmpl_ids);
 	sqlite3_finalize(g->tmpl_find);
 	sqlite3_finalize(g->tmpl_add);
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->work);
+	pthread_cond_destroy(&g->done);
+	ll_error_release(&g->werr);
 	free(g);
 }
 
@@ -834,6 +1151,8 @@ void ll_store_ingest_abort(struct ll_store_ingest *g)
 {
 	if (!g)
 		return;
+	/* the writer must be gone before the caller's thread uses the connection */
+	stop_writer(g, true);
 	sqlite3_exec(g->s->db, "ROLLBACK", NULL, NULL, NULL);
 	ingest_free(g);
 }
@@ -865,9 +1184,12 @@ enum ll_status ll_store_ingest_begin(struct ll_store *s, const char *run, const 
 	if (!g)
 		return ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
 	g->s = s;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->work, NULL);
+	pthread_cond_init(&g->done, NULL);
 	enum ll_status rc = exec(s, "BEGIN IMMEDIATE", err);
 	if (rc) {
-		free(g);
+		ingest_free(g);
 		return rc;
 	}
 	if ((rc = find_run(s, run, &g->run_id, err)))
@@ -902,17 +1224,18 @@ enum ll_status ll_store_ingest_begin(struct ll_store *s, const char *run, const 
 	if ((rc = insert_input(s, g->run_id, in, err)))
 		goto fail;
 	g->input_id = sqlite3_last_insert_rowid(s->db);
-	if ((rc = batch_prepare(s, &g->server, "server_events",
+	if ((rc = table_prepare(s, &g->server_t, "server_events",
 	                        "run_id, input_id, line_no, ts_us, level, target, spans, message,"
 	                        " fields_json, method, path, status, request_id, template_id", 14, err)) ||
-	    (rc = batch_prepare(s, &g->client, "client_events",
+	    (rc = table_prepare(s, &g->client_t, "client_events",
 	                        "run_id, input_id, line_no, ts_us, level, op, status, reason,"
 	                        " error_class, error_code, error_message, message, body, request_id,"
 	                        " template_id", 15, err)) ||
-	    (rc = batch_prepare(s, &g->stray, "stray_lines", "input_id, line_no, kind, reason, text",
+	    (rc = table_prepare(s, &g->stray_t, "stray_lines", "input_id, line_no, kind, reason, text",
 	                        5, err)) ||
 	    (rc = prepare(s, "SELECT template_id FROM templates WHERE text = ?1", &g->tmpl_find, err)) ||
-	    (rc = prepare(s, "INSERT INTO templates(text) VALUES (?1)", &g->tmpl_add, err)))
+	    (rc = prepare(s, "INSERT INTO templates(text) VALUES (?1)", &g->tmpl_add, err)) ||
+	    (rc = start_writer(g, err)))
 		goto fail;
 	*outcome = LL_INGEST_NEW;
 	*out = g;
@@ -925,11 +1248,10 @@ fail:
 enum ll_status ll_store_ingest_server(struct ll_store_ingest *g, const struct ll_server_row *r,
                                       struct ll_error *err)
 {
-	int64_t tid;
-	enum ll_status rc = template_id(g, r->template_text, &tid, err);
+	enum ll_status rc = batch_for(g, &g->server, &g->server_t, err);
 	if (rc)
 		return rc;
-	struct batch *b = &g->server;
+	struct batch *b = g->server;
 	put_int(b, g->run_id);
 	put_int(b, g->input_id);
 	put_int(b, r->line_no);
@@ -946,21 +1268,21 @@ enum ll_status ll_store_ingest_server(struct ll_store_ingest *g, const struct ll
 	else
 		put_null(b);
 	put_str(b, r->request_id);
-	if (tid)
-		put_int(b, tid);
-	else
-		put_null(b);
-	return batch_row_done(g->s, b, err);
+	if ((rc = put_template(g, b, r->template_text, err))) {
+		b->col = 0; /* the row is dropped; the session will be aborted */
+		return rc;
+	}
+	row_done(g, &g->server);
+	return LL_OK;
 }
 
 enum ll_status ll_store_ingest_client(struct ll_store_ingest *g, const struct ll_client_row *r,
                                       struct ll_error *err)
 {
-	int64_t tid;
-	enum ll_status rc = template_id(g, r->template_text, &tid, err);
+	enum ll_status rc = batch_for(g, &g->client, &g->client_t, err);
 	if (rc)
 		return rc;
-	struct batch *b = &g->client;
+	struct batch *b = g->client;
 	put_int(b, g->run_id);
 	put_int(b, g->input_id);
 	put_int(b, r->line_no);
@@ -981,11 +1303,12 @@ enum ll_status ll_store_ingest_client(struct ll_store_ingest *g, const struct ll
 	put_str(b, r->message);
 	put_str(b, r->body);
 	put_str(b, r->request_id);
-	if (tid)
-		put_int(b, tid);
-	else
-		put_null(b);
-	return batch_row_done(g->s, b, err);
+	if ((rc = put_template(g, b, r->template_text, err))) {
+		b->col = 0;
+		return rc;
+	}
+	row_done(g, &g->client);
+	return LL_OK;
 }
 
 enum ll_status ll_store_ingest_stray(struct ll_store_ingest *g, long line_no, const char *kind,
@@ -994,13 +1317,17 @@ enum ll_status ll_store_ingest_stray(struct ll_store_ingest *g, long line_no, co
 {
 	if (g->n_stray++ >= LL_STORE_MAX_STRAY)
 		return LL_OK;
-	struct batch *b = &g->stray;
+	enum ll_status rc = batch_for(g, &g->stray, &g->stray_t, err);
+	if (rc)
+		return rc;
+	struct batch *b = g->stray;
 	put_int(b, g->input_id);
 	put_int(b, line_no);
 	put_str(b, kind);
 	put_str(b, reason);
 	put_text(b, text ? text : "", text ? len : 0);
-	return batch_row_done(g->s, b, err);
+	row_done(g, &g->stray);
+	return LL_OK;
 }
 
 enum ll_status ll_store_ingest_header(struct ll_store_ingest *g, const struct ll_run_header *h,
@@ -1008,7 +1335,10 @@ enum ll_status ll_store_ingest_header(struct ll_store_ingest *g, const struct ll
 {
 	struct ll_store *s = g->s;
 	sqlite3_stmt *st = NULL;
-	enum ll_status rc = prepare(s,
+	enum ll_status rc = wait_idle(g, err);
+	if (rc)
+		return rc;
+	rc = prepare(s,
 		"UPDATE runs SET config_name = coalesce(config_name, ?2), seed = coalesce(?3, seed),"
 		" target_rate = coalesce(?4, target_rate),"
 		" configured_duration_s = coalesce(?5, configured_duration_s),"
@@ -1032,8 +1362,8 @@ enum ll_status ll_store_ingest_json_report(struct ll_store_ingest *g, bool *has,
 {
 	struct ll_store *s = g->s;
 	sqlite3_stmt *st = NULL;
-	enum ll_status rc = prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE run_id = ?1", &st, err);
-	if (rc)
+	enum ll_status rc = wait_idle(g, err);
+	if (rc || (rc = prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE run_id = ?1", &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, g->run_id);
 	*has = false;
@@ -1056,8 +1386,11 @@ enum ll_status ll_store_ingest_json_report(struct ll_store_ingest *g, bool *has,
 enum ll_status ll_store_ingest_summary(struct ll_store_ingest *g, const struct ll_run_report *r,
                                        struct ll_error *err)
 {
-	enum ll_status rc = exec_bound_id(g->s, "DELETE FROM op_stats WHERE run_id = ?1", g->run_id,
-	                                  "replace the summary", err);
+	enum ll_status rc = wait_idle(g, err);
+	if (rc)
+		return rc;
+	rc = exec_bound_id(g->s, "DELETE FROM op_stats WHERE run_id = ?1", g->run_id,
+	                   "replace the summary", err);
 	return rc ? rc : write_report(g->s, g->run_id, r, err);
 }
 
@@ -1066,10 +1399,10 @@ enum ll_status ll_store_ingest_mismatch(struct ll_store_ingest *g, const char *f
                                         struct ll_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	enum ll_status rc = prepare(g->s,
+	enum ll_status rc = wait_idle(g, err);
+	if (rc || (rc = prepare(g->s,
 		"INSERT INTO report_checks(input_id, field, report_value, summary_value)"
-		" VALUES (?1, ?2, ?3, ?4)", &st, err);
-	if (rc)
+		" VALUES (?1, ?2, ?3, ?4)", &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, g->input_id);
 	sqlite3_bind_text(st, 2, field, -1, SQLITE_TRANSIENT);
@@ -1082,8 +1415,8 @@ enum ll_status ll_store_ingest_finish_input(struct ll_store_ingest *g, const cha
                                             int64_t bytes, bool *dup, struct ll_error *err)
 {
 	struct ll_store *s = g->s;
-	enum ll_status rc = input_known(s, g->run_id, sha256, dup, err);
-	if (rc || *dup)
+	enum ll_status rc = wait_idle(g, err);
+	if (rc || (rc = input_known(s, g->run_id, sha256, dup, err)) || *dup)
 		return rc;
 	sqlite3_stmt *st = NULL;
 	if ((rc = prepare(s, "UPDATE inputs SET sha256 = ?2, bytes = ?3 WHERE input_id = ?1", &st, err)))
@@ -1099,8 +1432,7 @@ enum ll_status ll_store_ingest_commit(struct ll_store_ingest *g, int64_t lines, 
 {
 	struct ll_store *s = g->s;
 	enum ll_status rc;
-	if ((rc = batch_flush(s, &g->server, err)) || (rc = batch_flush(s, &g->client, err)) ||
-	    (rc = batch_flush(s, &g->stray, err)))
+	if ((rc = flush_all(g, err)))
 		goto fail;
 	sqlite3_stmt *st = NULL;
 	if ((rc = prepare(s, "UPDATE inputs SET lines = ?2, events = ?3, skipped = ?4 WHERE input_id = ?1",
@@ -1552,5 +1884,358 @@ nomem:
 done:
 	sqlite3_finalize(st);
 	ll_table_release(&t);
+	return rc;
+}
+
+/* ---- the post-mortem (loadlens report) ---- */
+
+/* A copy of column i owned by d, or NULL for NULL; *ok turns false when memory runs out. */
+static const char *keep_text(struct ll_report_data *d, sqlite3_stmt *st, int i, bool *ok)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t || !*ok)
+		return NULL;
+	if (d->n_owned == d->cap_owned) {
+		size_t cap = d->cap_owned ? d->cap_owned * 2 : 64;
+		char **v = realloc(d->owned, cap * sizeof *v);
+		if (!v) {
+			*ok = false;
+			return NULL;
+		}
+		d->owned = v;
+		d->cap_owned = cap;
+	}
+	char *copy = strdup((const char *)t);
+	if (!copy) {
+		*ok = false;
+		return NULL;
+	}
+	d->owned[d->n_owned++] = copy;
+	return copy;
+}
+
+/* Grows *v (of *n elements of size sz) by one zeroed element; NULL when out of memory. */
+static void *grow_one(void **v, size_t *n, size_t sz)
+{
+	char *g = realloc(*v, (*n + 1) * sz);
+	if (!g)
+		return NULL;
+	*v = g;
+	memset(g + *n * sz, 0, sz);
+	return g + (*n)++ * sz;
+}
+
+void ll_report_data_release(struct ll_report_data *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_owned; i++)
+		free(d->owned[i]);
+	free(d->owned);
+	free(d->inputs);
+	free(d->groups);
+	free(d->seconds);
+	free(d->levels);
+	free(d->server_templates);
+	free(d->panics);
+	memset(d, 0, sizeof *d);
+}
+
+/* Each query of the post-mortem: bound to ?1 = run_id (and ?2 = limit where it has one);
+ * row() copies one row into d and returns false when out of memory. */
+typedef bool (*report_row_fn)(struct ll_report_data *d, sqlite3_stmt *st);
+
+static enum ll_status report_query(struct ll_store *s, struct ll_report_data *d, const char *sql,
+                                   int64_t limit, report_row_fn row, const char *what,
+                                   struct ll_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s, sql, &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, d->run_id);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, limit);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (!row(d, st)) {
+			rc = ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+			break;
+		}
+	if (rc == LL_OK && r != SQLITE_DONE)
+		rc = db_error(s, err, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bool header_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	bool ok = true;
+	struct ll_pm_header *h = &d->header;
+	h->config_name = keep_text(d, st, 0, &ok);
+	h->has_seed = sqlite3_column_type(st, 1) != SQLITE_NULL;
+	h->seed = sqlite3_column_int64(st, 1);
+	h->has_target_rate = sqlite3_column_type(st, 2) != SQLITE_NULL;
+	h->target_rate = sqlite3_column_double(st, 2);
+	h->has_duration = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	h->configured_duration_s = sqlite3_column_double(st, 3);
+	h->endpoint = keep_text(d, st, 4, &ok);
+	return ok;
+}
+
+static int64_t int_or(sqlite3_stmt *st, int i, int64_t none)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? none : sqlite3_column_int64(st, i);
+}
+
+static bool input_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	struct ll_pm_input_file *f = grow_one((void **)&d->inputs, &d->n_inputs, sizeof *f);
+	if (!f)
+		return false;
+	bool ok = true;
+	f->path = keep_text(d, st, 0, &ok);
+	f->kind = keep_text(d, st, 1, &ok);
+	f->sha256 = keep_text(d, st, 2, &ok);
+	f->bytes = sqlite3_column_int64(st, 3);
+	f->lines = int_or(st, 4, -1);
+	f->events = int_or(st, 5, -1);
+	f->skipped = int_or(st, 6, -1);
+	if (f->kind && strcmp(f->kind, "loadtest-log") == 0)
+		d->has_client_log = true;
+	if (f->kind && strcmp(f->kind, "server-log") == 0)
+		d->has_server_log = true;
+	return ok;
+}
+
+static bool span_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	d->has_client_span = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	d->client_first_ts_us = sqlite3_column_int64(st, 0);
+	d->client_last_ts_us = sqlite3_column_int64(st, 1);
+	return true;
+}
+
+static bool group_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	struct ll_pm_failure_group *g = grow_one((void **)&d->groups, &d->n_groups, sizeof *g);
+	if (!g)
+		return false;
+	bool ok = true;
+	g->op = keep_text(d, st, 0, &ok);
+	g->status = sqlite3_column_int(st, 1);
+	g->reason = keep_text(d, st, 2, &ok);
+	g->error_class = keep_text(d, st, 3, &ok);
+	g->error_code = keep_text(d, st, 4, &ok);
+	g->template_text = keep_text(d, st, 5, &ok);
+	g->count = sqlite3_column_int64(st, 6);
+	g->example = keep_text(d, st, 8, &ok);
+	return ok;
+}
+
+static bool second_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	struct ll_pm_error_second *x = grow_one((void **)&d->seconds, &d->n_seconds, sizeof *x);
+	if (!x)
+		return false;
+	bool ok = true;
+	x->op = keep_text(d, st, 0, &ok);
+	x->error_class = keep_text(d, st, 1, &ok);
+	x->sec = sqlite3_column_int64(st, 2);
+	x->count = sqlite3_column_int64(st, 3);
+	return ok;
+}
+
+static bool level_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	struct ll_pm_level_count *x = grow_one((void **)&d->levels, &d->n_levels, sizeof *x);
+	if (!x)
+		return false;
+	bool ok = true;
+	x->level = keep_text(d, st, 0, &ok);
+	x->count = sqlite3_column_int64(st, 1);
+	return ok;
+}
+
+static bool server_template_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	struct ll_pm_server_template *x =
+		grow_one((void **)&d->server_templates, &d->n_server_templates, sizeof *x);
+	if (!x)
+		return false;
+	bool ok = true;
+	x->level = keep_text(d, st, 0, &ok);
+	x->target = keep_text(d, st, 1, &ok);
+	x->text = keep_text(d, st, 2, &ok);
+	x->example = keep_text(d, st, 3, &ok);
+	x->count = sqlite3_column_int64(st, 4);
+	x->first_line = (long)sqlite3_column_int64(st, 6);
+	return ok;
+}
+
+static bool panic_row(struct ll_report_data *d, sqlite3_stmt *st)
+{
+	struct ll_pm_panic *x = grow_one((void **)&d->panics, &d->n_panics, sizeof *x);
+	if (!x)
+		return false;
+	bool ok = true;
+	x->path = keep_text(d, st, 0, &ok);
+	x->line = (long)sqlite3_column_int64(st, 1);
+	x->ts_us = sqlite3_column_int64(st, 2);
+	x->target = keep_text(d, st, 3, &ok);
+	x->message = keep_text(d, st, 4, &ok);
+	x->location = keep_text(d, st, 5, &ok);
+	return ok;
+}
+
+/* Examples are cut to LL_REPORT_EXAMPLE_CHARS characters (a body may be many KB). In the
+ * grouped queries, the bare columns after min(event_id) come from that first row: SQLite
+ * documents this for a query with a single min() or max() aggregate. */
+#define EXAMPLE_SQL(x) "substr(" x ", 1, 300)"
+_Static_assert(LL_REPORT_EXAMPLE_CHARS == 300, "EXAMPLE_SQL cuts at LL_REPORT_EXAMPLE_CHARS");
+
+enum ll_status ll_store_load_report_data(struct ll_store *s, const char *run, size_t max_templates,
+                                         size_t max_panics, struct ll_report_data *out,
+                                         struct ll_error *err)
+{
+	struct ll_report_data d = { 0 };
+	enum ll_status rc = find_run(s, run, &d.run_id, err);
+	if (rc)
+		return rc;
+	if (!d.run_id)
+		return ll_error_set(err, LL_INPUT, NULL, 0, NULL, "no run named '%s' in %s (see 'loadlens runs')",
+		                    run, s->path);
+	if ((rc = report_query(s, &d,
+		"SELECT config_name, seed, target_rate, configured_duration_s, endpoint FROM runs"
+		" WHERE run_id = ?1", 0, header_row, "read the run header", err)) ||
+	    (rc = report_query(s, &d,
+		"SELECT path, kind, sha256, bytes, lines, events, skipped FROM inputs WHERE run_id = ?1"
+		" ORDER BY input_id", 0, input_row, "read the inputs", err)) ||
+	    (rc = report_query(s, &d,
+		"SELECT min(ts_us), max(ts_us) FROM client_events WHERE run_id = ?1 AND ts_us IS NOT NULL",
+		0, span_row, "read the load tester's time span", err)) ||
+	    (rc = report_query(s, &d,
+		"SELECT c.op, c.status, c.reason, c.error_class, c.error_code, t.text, count(*),"
+		" min(c.event_id), " EXAMPLE_SQL("coalesce(c.error_message, c.body, c.message)")
+		" FROM client_events c LEFT JOIN templates t ON t.template_id = c.template_id"
+		" WHERE c.run_id = ?1 AND c.op IS NOT NULL"
+		" GROUP BY c.op, c.status, c.error_class, c.template_id"
+		" ORDER BY c.op, c.status, c.error_class, count(*) DESC, min(c.event_id)",
+		0, group_row, "group the failures", err)) ||
+	    (rc = report_query(s, &d,
+		"SELECT op, error_class, ts_us / 1000000, count(*) FROM client_events"
+		" WHERE run_id = ?1 AND op IS NOT NULL AND ts_us IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		0, second_row, "count the errors per second", err)) ||
+	    (rc = report_query(s, &d,
+		"SELECT coalesce(level, '?'), count(*) FROM server_events WHERE run_id = ?1 GROUP BY 1"
+		" ORDER BY CASE level WHEN 'TRACE' THEN 1 WHEN 'DEBUG' THEN 2 WHEN 'INFO' THEN 3"
+		" WHEN 'WARN' THEN 4 WHEN 'ERROR' THEN 5 ELSE 6 END, 1",
+		0, level_row, "count the server events per level", err)) ||
+	    (rc = report_query(s, &d,
+		"SELECT e.level, e.target, t.text, " EXAMPLE_SQL("e.message") ", count(*),"
+		" min(e.event_id), e.line_no"
+		" FROM server_events e LEFT JOIN templates t ON t.template_id = e.template_id"
+		" WHERE e.run_id = ?1 AND e.level IN ('WARN', 'ERROR')"
+		" GROUP BY e.level, e.template_id ORDER BY count(*) DESC, min(e.event_id) LIMIT ?2",
+		(int64_t)max_templates, server_template_row, "rank the server's warnings and errors", err)) ||
+	    (rc = report_query(s, &d,
+		"SELECT i.path, e.line_no, e.ts_us, e.target, " EXAMPLE_SQL("e.message") ","
+		" CASE WHEN json_valid(e.fields_json) THEN json_extract(e.fields_json, '$.location') END"
+		" FROM server_events e JOIN inputs i ON i.input_id = e.input_id"
+		" WHERE e.run_id = ?1 AND e.level = 'ERROR' AND e.message LIKE '%panic%'"
+		" ORDER BY e.event_id LIMIT ?2",
+		(int64_t)max_panics, panic_row, "find the server's panics", err))) {
+		ll_report_data_release(&d);
+		return rc;
+	}
+	*out = d;
+	return LL_OK;
+}
+
+static size_t find_by_event_id(const void *base, size_t n, size_t stride, size_t id_offset, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t v;
+		memcpy(&v, (const char *)base + mid * stride + id_offset, sizeof v);
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n) {
+		int64_t v;
+		memcpy(&v, (const char *)base + lo * stride + id_offset, sizeof v);
+		if (v == id)
+			return lo;
+	}
+	return SIZE_MAX;
+}
+
+enum ll_status ll_store_load_correlations(struct ll_store *s, const struct ll_corr_data *d,
+                                          bool *found, struct ll_corr_result *out,
+                                          struct ll_error *err)
+{
+	struct ll_corr_result r = { 0 };
+	r.n_matches = d->n_failures;
+	r.matches = calloc(d->n_failures ? d->n_failures : 1, sizeof *r.matches);
+	if (!r.matches)
+		return ll_error_set(err, LL_NOMEM, s->path, 0, NULL, "out of memory");
+	for (size_t i = 0; i < d->n_failures; i++)
+		r.matches[i] = (struct ll_corr_match){ .failure = i, .event = SIZE_MAX,
+			.method = LL_CORR_NONE,
+			.why = d->failures[i].error_class && strcmp(d->failures[i].error_class, "network") == 0
+			               ? LL_UNEXPLAINED_NETWORK : LL_UNEXPLAINED_NO_LOG };
+	sqlite3_stmt *st = NULL;
+	enum ll_status rc = prepare(s,
+		"SELECT client_event_id, server_event_id, method, delta_us FROM correlations"
+		" WHERE run_id = ?1 ORDER BY client_event_id", &st, err);
+	if (rc)
+		goto done;
+	sqlite3_bind_int64(st, 1, d->run_id);
+	size_t rows = 0;
+	int sr;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
+		size_t fi = find_by_event_id(d->failures, d->n_failures, sizeof *d->failures,
+		                             offsetof(struct ll_corr_failure, event_id),
+		                             sqlite3_column_int64(st, 0));
+		if (fi == SIZE_MAX || sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		size_t ei = find_by_event_id(d->events, d->n_events, sizeof *d->events,
+		                             offsetof(struct ll_corr_event, event_id),
+		                             sqlite3_column_int64(st, 1));
+		if (ei == SIZE_MAX) {
+			rc = ll_error_set(err, LL_DB, s->path, 0, "correlations",
+			                  "server event %lld is not among the run's events (re-run 'loadlens correlate')",
+			                  (long long)sqlite3_column_int64(st, 1));
+			goto done;
+		}
+		const unsigned char *m = sqlite3_column_text(st, 2);
+		struct ll_corr_match *x = &r.matches[fi];
+		x->event = ei;
+		x->method = m && strcmp((const char *)m, "request_id") == 0 ? LL_CORR_ID : LL_CORR_TIME;
+		x->delta_us = sqlite3_column_int64(st, 3);
+		x->why = LL_UNEXPLAINED_NONE;
+	}
+	if (sr != SQLITE_DONE) {
+		rc = db_error(s, err, "read the correlations");
+		goto done;
+	}
+	for (size_t i = 0; i < r.n_matches; i++) {
+		if (r.matches[i].method == LL_CORR_ID)
+			r.by_id++;
+		else if (r.matches[i].method == LL_CORR_TIME)
+			r.by_time++;
+		else
+			r.unexplained++;
+	}
+	*found = rows > 0;
+	*out = r;
+	r.matches = NULL;
+done:
+	sqlite3_finalize(st);
+	free(r.matches);
 	return rc;
 }

@@ -492,6 +492,8 @@ Test(cli_help, every_command_has_help_listing_every_option)
 		{ "check", { "--db", "--max-error-rate", "--min-throughput", "--max-p99-ms", "--min-ops", "--format", NULL } },
 		{ "compare", { "--db", "--competitive", "--latency-threshold", "--throughput-threshold",
 		               "--max-error-rate-increase", "--max-error-rate", "--allow-invalid", "--format", NULL } },
+		{ "report", { "--db", "--format", "--output", "--max-error-rate", "--min-throughput",
+		              "--max-p99-ms", "--min-ops", "--top", NULL } },
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		const char *argv[] = { cmds[i].cmd, "--help", NULL };

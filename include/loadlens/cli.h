@@ -28,6 +28,8 @@ enum ll_status ll_cli_check(int argc, char **argv);
 enum ll_status ll_cli_compare(int argc, char **argv);
 enum ll_status ll_cli_correlate(int argc, char **argv);
 enum ll_status ll_cli_failures(int argc, char **argv);
+enum ll_status ll_cli_report(int argc, char **argv);
+enum ll_status ll_cli_query(int argc, char **argv);
 
 /* One diagnostic line on stderr: "loadlens: " + message, control bytes escaped. */
 void ll_diag(const char *fmt, ...) LL_PRINTF(1, 2);

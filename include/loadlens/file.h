@@ -8,6 +8,7 @@
 #define LOADLENS_FILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "loadlens/error.h"
 
@@ -26,5 +27,18 @@ char *ll_file_stem(const char *path, const char *suffix);
 /* True when path names something that exists (file, directory, one we may not read) or
  * is "-". Does not open it. */
 int ll_file_exists(const char *path);
+
+/* An output file written atomically: data goes to a temporary file next to path, which
+ * ll_file_atomic_commit() flushes, syncs and renames over path; on any failure, or with
+ * ll_file_atomic_abort(), the temporary file is removed and path is untouched. The FILE
+ * belongs to the struct: write to it, never close it. Both functions leave *f empty;
+ * abort is a no-op on an empty value. Errors: LL_IO naming path, LL_NOMEM. */
+struct ll_atomic_file {
+	FILE *fp;
+	char *path, *tmp;
+};
+enum ll_status ll_file_atomic_open(const char *path, struct ll_atomic_file *f, struct ll_error *err);
+enum ll_status ll_file_atomic_commit(struct ll_atomic_file *f, struct ll_error *err);
+void ll_file_atomic_abort(struct ll_atomic_file *f);
 
 #endif

@@ -12,7 +12,8 @@
  * ll_log_reader_free() (NULL is a no-op). It does not own the fd or FILE * it reads (the
  * caller closes them) and copies the memory backend's bytes as it goes, so the caller's
  * memory must only live as long as the reader. path is copied; it is only used in errors.
- * Errors: LL_IO naming the path and strerror for a failed read; LL_INPUT naming path:line
+ * Errors: LL_IO naming the path and strerror for a failed read (a read interrupted by a
+ * signal handler is such an error, not retried); LL_INPUT naming path:line
  * for a line longer than the cap; LL_NOMEM when memory runs out. After an error every later
  * call returns the same status (the error is reported once). */
 #ifndef LOADLENS_LOG_READER_H

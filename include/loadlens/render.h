@@ -17,11 +17,12 @@
 #include "loadlens/correlate.h"
 #include "loadlens/error.h"
 #include "loadlens/out.h"
+#include "loadlens/postmortem.h"
 #include "loadlens/store.h"
 
 #define LL_JSON_SCHEMA_VERSION 1
 
-enum ll_format { LL_FMT_TEXT, LL_FMT_JSON, LL_FMT_MARKDOWN, LL_FMT_JUNIT };
+enum ll_format { LL_FMT_TEXT, LL_FMT_JSON, LL_FMT_MARKDOWN, LL_FMT_JUNIT, LL_FMT_CSV, LL_FMT_HTML };
 
 /* What a command was run on: a run in the database or a file. */
 struct ll_subject {
@@ -64,6 +65,17 @@ enum ll_status ll_render_correlate(struct ll_out *o, enum ll_format fmt,
 enum ll_status ll_render_failures(struct ll_out *o, enum ll_format fmt, const char *run,
                                   const struct ll_failure_row *rows, size_t n,
                                   struct ll_error *err);
+
+/* query: a result table as aligned text (LL_FMT_TEXT), CSV (RFC 4180 quoting) or JSON
+ * (an array of objects; numbers stay numbers). `what` names the query or holds the SQL. */
+enum ll_status ll_render_table(struct ll_out *o, enum ll_format fmt, const char *what,
+                               const char *run, const struct ll_table *t, struct ll_error *err);
+
+/* report: the post-mortem of a run (postmortem.h) as text (sparklines in Unicode blocks when
+ * o->utf8, ASCII otherwise), Markdown, or one self-contained HTML page (LL_FMT_HTML: inline
+ * CSS and SVG chart, no script, no external resource). Other formats render as text. */
+enum ll_status ll_render_report(struct ll_out *o, enum ll_format fmt, const struct ll_postmortem *pm,
+                                struct ll_error *err);
 
 /* Shared by the renderers (render_common.c). A new JSON object with "schema_version" and
  * "command" first (NULL when out of memory); a subject as {"kind","name","sha256"};

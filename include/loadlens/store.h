@@ -19,6 +19,7 @@
 
 #include "loadlens/correlate.h"
 #include "loadlens/error.h"
+#include "loadlens/postmortem.h"
 #include "loadlens/report.h"
 
 #define LL_STORE_SCHEMA_VERSION 2
@@ -251,5 +252,53 @@ enum ll_status ll_store_query(struct ll_store *s, const char *sql, const char *r
 /* Row counts of every table, for tests that prove a failed ingest changed nothing.
  * Writes "table=count;..." into a malloc'd string the caller frees. */
 enum ll_status ll_store_fingerprint(struct ll_store *s, char **out, struct ll_error *err);
+
+/* ---- the post-mortem (loadlens report) ----
+ *
+ * What `loadlens report` needs of one run besides its report and correlation, as the
+ * input structs of postmortem.h: the load tester's header, the inputs with their sha256,
+ * the client log's time span, the failures grouped per operation / status / error class /
+ * message template (count and the first failure's message as the example), the errors per
+ * second per operation and class, the server events per level, the top max_templates
+ * WARN/ERROR templates (count, first message, its line), and up to max_panics ERROR events
+ * whose message mentions a panic (with the `location` field). Examples and messages are cut
+ * to LL_REPORT_EXAMPLE_CHARS characters. Owns every string the arrays point to; release
+ * with ll_report_data_release() (then empty and reusable). LL_INPUT for an unknown run. */
+#define LL_REPORT_EXAMPLE_CHARS 300
+struct ll_report_data {
+	int64_t run_id;
+	struct ll_pm_header header;
+	struct ll_pm_input_file *inputs;
+	size_t n_inputs;
+	bool has_client_log, has_server_log;
+	bool has_client_span;
+	int64_t client_first_ts_us, client_last_ts_us;
+	struct ll_pm_failure_group *groups;
+	size_t n_groups;
+	struct ll_pm_error_second *seconds;
+	size_t n_seconds;
+	struct ll_pm_level_count *levels;        /* TRACE .. ERROR, then any other */
+	size_t n_levels;
+	struct ll_pm_server_template *server_templates; /* most first */
+	size_t n_server_templates;
+	struct ll_pm_panic *panics;              /* in log order */
+	size_t n_panics;
+	char **owned;                            /* private: the strings the arrays point to */
+	size_t n_owned, cap_owned;
+};
+
+enum ll_status ll_store_load_report_data(struct ll_store *s, const char *run, size_t max_templates,
+                                         size_t max_panics, struct ll_report_data *out,
+                                         struct ll_error *err);
+void ll_report_data_release(struct ll_report_data *d);
+
+/* The stored result of `loadlens correlate` for d's run, as a struct ll_corr_result over d's
+ * arrays (load d with every level in the mask, so each stored server event is found).
+ * *found is false when the run has no stored correlations (*out then marks every failure
+ * unexplained). Skew fields are unknown (0, LL_SKEW_NONE): the table does not keep them.
+ * LL_DB when a stored row names a server event that d lacks. */
+enum ll_status ll_store_load_correlations(struct ll_store *s, const struct ll_corr_data *d,
+                                          bool *found, struct ll_corr_result *out,
+                                          struct ll_error *err);
 
 #endif
