@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 void ll_buf_init(struct ll_buf *b)
 {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 void ll_check_params_default(struct ll_check_params *p)
 {

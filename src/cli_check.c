@@ -6,6 +6,7 @@
 #include "loadlens/check.h"
 #include "loadlens/cli.h"
 #include "loadlens/options.h"
+#include "loadlens/banned.h"
 
 static const char *const usage[] = {
 	"loadlens check [--db PATH] [--max-error-rate R] [--min-throughput N] [--max-p99-ms X]\n"

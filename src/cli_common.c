@@ -14,6 +14,7 @@
 #include "loadlens/report_json.h"
 #include "loadlens/sha256.h"
 #include "loadlens/store.h"
+#include "loadlens/banned.h"
 
 /* Report files are small (a few KB); the cap only stops a runaway input. */
 #define REPORT_MAX_BYTES ((size_t)256 << 20)

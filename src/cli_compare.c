@@ -7,6 +7,7 @@
 #include "loadlens/cli.h"
 #include "loadlens/compare.h"
 #include "loadlens/options.h"
+#include "loadlens/banned.h"
 
 static const char *const usage[] = {
 	"loadlens compare [--db PATH] [--competitive] [--latency-threshold PCT]\n"

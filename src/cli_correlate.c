@@ -9,6 +9,7 @@
 #include "loadlens/correlate.h"
 #include "loadlens/options.h"
 #include "loadlens/store.h"
+#include "loadlens/banned.h"
 
 static const char *const usage[] = {
 	"loadlens correlate [--db PATH] [--window-ms N] [--skew-ms N|auto] [--max-skew-ms N]\n"

@@ -12,6 +12,7 @@
 #include "loadlens/ingest.h"
 #include "loadlens/options.h"
 #include "loadlens/store.h"
+#include "loadlens/banned.h"
 
 static const char *const usage[] = {
 	"loadlens ingest [--db PATH] [--run NAME] [--label L] [--replace]\n"

@@ -8,6 +8,7 @@
 #include "loadlens/options.h"
 #include "loadlens/queries.h"
 #include "loadlens/store.h"
+#include "loadlens/banned.h"
 
 static const char *const usage[] = {
 	"loadlens query [--db PATH] [--run RUN] [--format table|csv|json] NAME",

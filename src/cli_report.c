@@ -11,6 +11,7 @@
 #include "loadlens/options.h"
 #include "loadlens/postmortem.h"
 #include "loadlens/store.h"
+#include "loadlens/banned.h"
 
 static const char *const usage[] = {
 	"loadlens report [--db PATH] [--format text|markdown|html] [-o FILE]\n"

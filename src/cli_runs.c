@@ -6,6 +6,7 @@
 #include "loadlens/cli.h"
 #include "loadlens/options.h"
 #include "loadlens/store.h"
+#include "loadlens/banned.h"
 
 static const char *const usage[] = { "loadlens runs [--db PATH] [--format text|json]", NULL };
 static const char *const formats[] = { "text", "json", NULL };

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 /* Comparisons against a threshold allow this much floating-point noise, so a change of
  * exactly the threshold (5% of 100 is 105) is not a regression and just over it is. */

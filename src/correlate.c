@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "loadlens/banned.h"
 
 #define NO_EVENT SIZE_MAX
 

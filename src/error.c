@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 static const struct {
 	const char *name;

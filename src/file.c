@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "loadlens/buf.h"
+#include "loadlens/banned.h"
 
 enum ll_status ll_file_read_all(const char *path, size_t cap, char **data, size_t *len,
                                 struct ll_error *err)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "loadlens/buf.h"
+#include "loadlens/banned.h"
 
 static const char *const class_names[LL_CLIENT_ERROR_COUNT] = {
 	[LL_CLIENT_ERROR_NONE] = NULL,

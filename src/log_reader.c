@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "loadlens/banned.h"
 
 /* One read() asks for this much; the buffer keeps at least this much room free. */
 #define CHUNK ((size_t)1 << 16)

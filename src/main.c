@@ -5,6 +5,7 @@
 
 #include "loadlens/cli.h"
 #include "loadlens/error.h"
+#include "loadlens/banned.h"
 
 static const struct command {
 	const char *name;

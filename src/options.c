@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 static const struct ll_option *find_long(const struct ll_option *opts, size_t n, const char *name,
                                          size_t len)

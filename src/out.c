@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 void ll_out_init_file(struct ll_out *o, FILE *fp)
 {

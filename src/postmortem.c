@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "loadlens/buf.h"
+#include "loadlens/banned.h"
 
 /* Log text quoted inside a sentence is cut to this many bytes: a sentence stays a line. */
 #define QUOTE_MAX 100

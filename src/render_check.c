@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 static void text(struct ll_out *o, const struct ll_subject *subj, const struct ll_check_result *res)
 {

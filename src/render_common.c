@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 void ll_subject_release(struct ll_subject *s)
 {

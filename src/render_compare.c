@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 /* How each metric is printed: decimals, and a unit suffix for people. */
 static int decimals(const char *metric)

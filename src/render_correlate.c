@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "loadlens/banned.h"
 
 static const char *skew_source_name(enum ll_skew_source s)
 {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "loadlens/postmortem.h"
+#include "loadlens/banned.h"
 
 typedef void (*esc_fn)(struct ll_out *, const char *);
 

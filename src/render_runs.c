@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include "loadlens/banned.h"
 
 static const char *verdict(const struct ll_run_info *ri, const struct ll_check_result *c)
 {

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 /* Display width of terminal-escaped text, counting UTF-8 continuation bytes as nothing. */
 static size_t width(const char *s)

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 void ll_run_report_release(struct ll_run_report *r)
 {

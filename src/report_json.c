@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "loadlens/buf.h"
+#include "loadlens/banned.h"
 
 /* Required top-level fields, in the order the load tester's Report struct declares them. */
 static const char *const top_fields[] = {

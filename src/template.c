@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include "loadlens/banned.h"
 
 static bool is_word(unsigned char c)
 {

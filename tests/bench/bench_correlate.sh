@@ -46,6 +46,7 @@ cat "$server" "$client" >/dev/null
 t_ingest=()
 for ((i = 0; i < BENCH_REPEAT; i++)); do
 	rm -f "$db" "$db-journal"
+	sync # no dirty pages of the previous run still to write back
 	t0=$(now)
 	"$LOADLENS" ingest --db "$db" --kind server-log --run bench "$server" 2>"$BENCH_DIR/ingest.err"
 	t_ingest+=("$(since "$t0")")
@@ -55,6 +56,7 @@ sed 's/^/  /' "$BENCH_DIR/ingest.err" | tail -2
 
 t_corr=()
 for ((i = 0; i < BENCH_REPEAT; i++)); do
+	sync
 	t0=$(now)
 	"$LOADLENS" correlate --db "$db" bench >"$BENCH_DIR/correlate.txt"
 	t_corr+=("$(since "$t0")")

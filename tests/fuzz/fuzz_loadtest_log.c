@@ -1,8 +1,11 @@
-/* libFuzzer target for loadtest_log: the input's lines go through the summary state machine
- * and, when they parse as events, the failure and header interpreters.
- * Build: clang -fsanitize=fuzzer,address,undefined -I include tests/fuzz/fuzz_loadtest_log.c
- *        src/loadtest_log.c src/tracing_line.c src/log_reader.c src/report.c src/buf.c
- *        src/error.c -lpcre2-8 -lcjson -lm */
+/* libFuzzer target for loadtest_log: the input is a load tester output file. Every line
+ * is cleaned and fed to the summary block state machine, as ingest does; each line is also
+ * parsed as an event (text or JSON) and offered to the failure and header interpreters,
+ * even lines the summary consumed, so both halves see every line. The summary is finished
+ * at the end. Checks: a failure event names its operation; a found summary is a text
+ * summary whose error total is the sum over its operations; failures record their status.
+ * Built by tests/fuzz/CMakeLists.txt (LOADLENS_FUZZ=ON; scripts/fuzz.sh) and, without
+ * libFuzzer, linked into tests/fuzz/replay.c to replay the corpus in ctest. Never prints. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -11,15 +14,50 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* One parser for the whole process, freed at exit (see fuzz_tracing_text.c). */
+static struct ll_tracing_parser *parser;
+
+static void free_parser(void)
+{
+	ll_tracing_parser_free(parser);
+	parser = NULL;
+}
+
+static void one_event(const char *l, size_t n, long line_no, struct ll_loadtest_header *h)
+{
+	struct ll_error err = LL_ERROR_INIT;
+	struct ll_log_event ev = LL_LOG_EVENT_INIT;
+	struct ll_client_failure f = LL_CLIENT_FAILURE_INIT;
+	if (ll_tracing_parse_line(parser, l, n, "fuzz", line_no, &ev, &err) != LL_OK)
+		goto done;
+	bool is_failure = false, matched = false;
+	enum ll_status st = ll_loadtest_failure_from_event(&ev, "fuzz", line_no, &f, &is_failure, &err);
+	if (st == LL_OK && is_failure &&
+	    (!f.op || f.error_class <= LL_CLIENT_ERROR_NONE || f.error_class >= LL_CLIENT_ERROR_COUNT ||
+	     (f.error_class == LL_CLIENT_ERROR_HTTP) != (f.status != 0)))
+		abort();
+	if (st != LL_OK && err.code != st)
+		abort();
+	ll_error_release(&err);
+	(void)ll_loadtest_header_feed(h, ev.message, ev.message_len, &matched, &err);
+done:
+	ll_client_failure_release(&f);
+	ll_log_event_release(&ev);
+	ll_error_release(&err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct ll_tracing_parser *p; /* fuzzer harness only: built once per process */
 	struct ll_error err = LL_ERROR_INIT;
-	if (!p && ll_tracing_parser_new(NULL, &p, &err) != LL_OK)
-		abort();
+	if (!parser) {
+		if (ll_tracing_parser_new(NULL, &parser, &err) != LL_OK)
+			abort();
+		atexit(free_parser);
+	}
 	struct ll_log_reader *r = NULL;
 	struct ll_loadtest_summary *s = NULL;
 	struct ll_loadtest_header h = LL_LOADTEST_HEADER_INIT;
+	struct ll_run_report rep = LL_RUN_REPORT_INIT;
 	if (ll_log_reader_open_mem((const char *)data, size, "fuzz", 0, &r, &err) != LL_OK ||
 	    ll_loadtest_summary_new(&s, &err) != LL_OK)
 		goto done;
@@ -28,25 +66,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (ll_log_reader_next(r, &line, &got, &err) == LL_OK && got) {
 		size_t n = ll_log_line_clean(line.ptr, line.len);
 		bool consumed = false;
-		if (ll_loadtest_summary_feed(s, line.ptr, n, "fuzz", line.line_no, &consumed, &err) == LL_OK &&
-		    consumed)
-			continue;
-		struct ll_log_event ev = LL_LOG_EVENT_INIT;
-		if (ll_tracing_parse_line(p, line.ptr, n, "fuzz", line.line_no, &ev, &err) == LL_OK) {
-			struct ll_client_failure f = LL_CLIENT_FAILURE_INIT;
-			bool is_failure = false, matched = false;
-			(void)ll_loadtest_failure_from_event(&ev, "fuzz", line.line_no, &f, &is_failure, &err);
-			(void)ll_loadtest_header_feed(&h, ev.message, ev.message_len, &matched, &err);
-			ll_client_failure_release(&f);
-		}
-		ll_log_event_release(&ev);
-		ll_error_release(&err);
+		struct ll_error serr = LL_ERROR_INIT;
+		enum ll_status st = ll_loadtest_summary_feed(s, line.ptr, n, "fuzz", line.line_no,
+		                                             &consumed, &serr);
+		if (st != LL_OK && serr.code != st && serr.code == LL_OK)
+			abort();
+		ll_error_release(&serr);
+		one_event(line.ptr, n, line.line_no, &h);
 	}
-	struct ll_run_report rep = LL_RUN_REPORT_INIT;
 	bool found = false;
-	(void)ll_loadtest_summary_finish(s, "fuzz", &rep, &found, &err);
-	ll_run_report_release(&rep);
+	ll_error_release(&err);
+	if (ll_loadtest_summary_finish(s, "fuzz", &rep, &found, &err) == LL_OK && found) {
+		int64_t sum = 0;
+		for (size_t i = 0; i < rep.n_ops; i++) {
+			if (!rep.ops[i].op || rep.ops[i].error_count > rep.ops[i].count)
+				abort();
+			sum += rep.ops[i].error_count;
+		}
+		if (rep.source != LL_SOURCE_TEXT_SUMMARY || sum != rep.total_errors)
+			abort();
+	}
 done:
+	ll_run_report_release(&rep);
 	ll_loadtest_header_release(&h);
 	ll_loadtest_summary_free(s);
 	ll_log_reader_free(r);
