@@ -159,9 +159,62 @@ static const char *xml_repl(unsigned char c, char *tmp)
 	}
 }
 
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes there are not one
+ * (overlong forms, surrogates and code points above U+10FFFF included). */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void ll_out_utf8(struct ll_out *o, const char *s)
+{
+	const char *run = s;
+	const char *p = s;
+	while (*p) {
+		size_t n = utf8_seq((const unsigned char *)p);
+		if (n) {
+			p += n;
+			continue;
+		}
+		ll_out_write(o, run, (size_t)(p - run));
+		ll_out_puts(o, "\xEF\xBF\xBD"); /* U+FFFD */
+		run = ++p;
+	}
+	ll_out_write(o, run, (size_t)(p - run));
+}
+
 void ll_out_xml_text(struct ll_out *o, const char *s)
 {
-	write_mapped(o, s, xml_repl);
+	/* XML must be well-formed UTF-8: escape into memory, then repair the encoding */
+	struct ll_out tmp;
+	ll_out_init_memory(&tmp);
+	write_mapped(&tmp, s, xml_repl);
+	char *t = ll_out_take_memory(&tmp);
+	if (!t) {
+		o->status = LL_NOMEM;
+		return;
+	}
+	ll_out_utf8(o, t);
+	free(t);
 }
 
 void ll_out_num(struct ll_out *o, double v, int decimals)

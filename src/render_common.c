@@ -22,7 +22,9 @@ enum ll_status ll_render_json_emit(struct ll_out *o, struct cJSON *root, struct 
 	cJSON_Delete(root);
 	if (!text)
 		return ll_error_set(err, LL_NOMEM, NULL, 0, NULL, "out of memory building JSON");
-	ll_out_puts(o, text);
+	/* JSON is UTF-8 by definition (RFC 8259) and logs are not: invalid bytes, which can
+	 * only sit inside strings, become U+FFFD. */
+	ll_out_utf8(o, text);
 	ll_out_puts(o, "\n");
 	cJSON_free(text);
 	return LL_OK;

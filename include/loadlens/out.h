@@ -44,10 +44,15 @@ void ll_out_term_text(struct ll_out *o, const char *s);
  * backticks, `<`, `>` and `&` made inert. */
 void ll_out_md_cell(struct ll_out *o, const char *s);
 /* XML/HTML text and attribute values: & < > " ' as entities; control bytes other than
- * tab and newline (not allowed in XML 1.0) as the visible text `\xNN`. */
+ * tab and newline (not allowed in XML 1.0) as the visible text `\xNN`; invalid UTF-8 as
+ * U+FFFD, so the document stays well-formed whatever the log held. */
 void ll_out_xml_text(struct ll_out *o, const char *s);
 #define ll_out_xml_attr ll_out_xml_text
 #define ll_out_html_text ll_out_xml_text
+
+/* Text as is, except that every byte that is not part of valid UTF-8 becomes U+FFFD
+ * (JSON and XML must be valid UTF-8). */
+void ll_out_utf8(struct ll_out *o, const char *s);
 
 /* A number for people: finite values with the given decimals, otherwise "n/a". */
 void ll_out_num(struct ll_out *o, double v, int decimals);
