@@ -33,6 +33,8 @@ static char *dup_or_null(const char *s)
 	return d;
 }
 
+/* The format attribute lets clang check callers and accept the non-literal format here. */
+LL_PRINTF(1, 0)
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
