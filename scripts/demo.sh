@@ -13,7 +13,8 @@ ll=./build/loadlens
 export LOADLENS_DB=demo.db
 rm -f "$LOADLENS_DB"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
+if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain" >&2; }
 run() { step "$*"; "$@" || echo "(exit $?)" >&2; }
 
 run $ll ingest --label baseline --run m17_before sample_logs/m17_before.json \

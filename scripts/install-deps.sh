@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian packages loadlens needs to build and test, only those missing.
-# Used by scripts/test.sh and scripts/demo.sh; safe to run again.
+# Installs the Debian packages loadlens needs, only those missing: to build and run
+# (scripts/demo.sh), and with --test also what the test suite uses (scripts/test.sh).
+# Safe to run again.
 set -euo pipefail
 
 packages=(
   gcc make cmake pkg-config            # toolchain
   libpcre2-dev libsqlite3-dev libcjson-dev libcriterion-dev   # the four dependencies
-  sqlite3 libxml2-utils python3        # tests: reference import, JUnit well-formedness, generators
-  chromium                             # tests: the HTML report renders headless (test_cli_report)
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(
+    sqlite3 libxml2-utils python3      # reference import, JUnit well-formedness, generators
+    valgrind                           # the end-to-end suites under valgrind
+    chromium                           # the HTML report renders headless (test_cli_report)
+  )
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test twice: a normal build, then a
-# build with AddressSanitizer + UndefinedBehaviorSanitizer. Non-zero if anything fails.
+# Installs what is missing, builds, and runs every test: in a normal build, again in a
+# build with AddressSanitizer + UndefinedBehaviorSanitizer, and the end-to-end suites once
+# more with the binary under valgrind. Non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 
 jobs=2
 echo "== build (RelWithDebInfo)"
@@ -19,3 +20,7 @@ cmake --build build-asan -j"$jobs"
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure
+
+echo "== end-to-end tests under valgrind (memory errors and definite leaks of the binary)"
+LOADLENS_VALGRIND=1 ctest --test-dir build --output-on-failure \
+  -R '^test_(cli|cli_logs|cli_report|hostile)$'

@@ -747,7 +747,10 @@ enum ll_status ll_tracing_parse_text(struct ll_tracing_parser *p, const char *li
 				goto done;
 			}
 			chain_stop = ne;
-			i = ne + 2;
+			/* A line may end right after the last span's ':' ("a:b:"); i must not pass
+			 * end, or the rejection below reads beyond the line (fuzz crasher
+			 * crash-chain-ends-at-colon). */
+			i = ne + 1 < end ? ne + 2 : end;
 			size_t te = name_end(s, i, end);
 			if (te == i || te == end || s[te] != ':') {
 				st = reject(path, line_no, "target", "expected \"target: \" after the spans",

@@ -90,10 +90,20 @@ struct ll_test_run ll_test_run_loadlens_as(int uid, const char *cwd, const char 
 	size_t argc = 0;
 	while (argv[argc])
 		argc++;
-	char **args = calloc(argc + 2, sizeof *args);
-	args[0] = (char *)LOADLENS_BIN;
+	/* LOADLENS_VALGRIND=1 runs every invocation under valgrind (scripts/test.sh does, for
+	 * the end-to-end suites): any memory error or definite leak exits 99 and fails the
+	 * test's exit-code assertion. */
+	static const char *const vg[] = { "/usr/bin/valgrind", "-q", "--error-exitcode=99",
+		                          "--leak-check=full", "--errors-for-leak-kinds=definite",
+		                          "--show-leak-kinds=definite" };
+	const char *use_vg = getenv("LOADLENS_VALGRIND");
+	size_t pre = use_vg && *use_vg && strcmp(use_vg, "0") != 0 ? sizeof vg / sizeof vg[0] : 0;
+	char **args = calloc(pre + argc + 2, sizeof *args);
+	for (size_t i = 0; i < pre; i++)
+		args[i] = (char *)vg[i];
+	args[pre] = (char *)LOADLENS_BIN;
 	for (size_t i = 0; i < argc; i++)
-		args[i + 1] = (char *)argv[i];
+		args[pre + i + 1] = (char *)argv[i];
 
 	size_t nenv = 0, nextra = 0;
 	while (environ[nenv])

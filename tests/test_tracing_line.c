@@ -406,3 +406,38 @@ Test(tracing_line, level_names)
 	cr_expect_str_eq(ll_level_name(LL_LEVEL_ERROR), "ERROR", "level_names: error");
 	cr_expect_null(ll_level_name(LL_LEVEL_NONE), "level_names: none");
 }
+
+/* Fuzz crasher tests/fuzz/corpus/tracing_text/crash-chain-ends-at-colon: a span chain whose
+ * last span's ':' ends the line made the "expected target" rejection read past the line.
+ * The lines sit in buffers of exactly their length, so ASan sees any overread. */
+Test(tracing_line, span_chain_ending_at_colon_is_rejected)
+{
+	static const struct {
+		const char *name;
+		const char *line;
+	} lines[] = {
+		{ "minimal", "2025-11-09T06:53:18Z  WARN a:b:" },
+		{ "fuzz_crasher", "2025-11-09T06:53:22.499000Z  WARN eng2025-11-09Terr://orrert::a:" },
+	};
+	struct ll_tracing_parser *p = NULL;
+	struct ll_error err = LL_ERROR_INIT;
+	cr_assert_eq(ll_tracing_parser_new(NULL, &p, &err), LL_OK);
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		size_t n = strlen(lines[i].line);
+		char *exact = malloc(n);
+		cr_assert_not_null(exact);
+		memcpy(exact, lines[i].line, n);
+		struct ll_log_event ev = LL_LOG_EVENT_INIT;
+		struct ll_error e = LL_ERROR_INIT;
+		cr_expect_eq(ll_tracing_parse_text(p, exact, n, "server.log", 7, &ev, &e), LL_INPUT,
+		             "%s: status", lines[i].name);
+		expect_str(lines[i].name, "err.where", e.where, "target");
+		expect_str(lines[i].name, "err.msg", e.msg, "expected \"target: \" after the spans, found \"\"");
+		cr_expect_eq(e.line, 7, "%s: err.line %ld", lines[i].name, e.line);
+		cr_expect_null(ev.message, "%s: event untouched on failure", lines[i].name);
+		ll_log_event_release(&ev);
+		ll_error_release(&e);
+		free(exact);
+	}
+	ll_tracing_parser_free(p);
+}
