@@ -6,7 +6,8 @@
 # exec/s; non-zero if any target crashed, leaked, hung or hit UB.
 #
 # Usage: scripts/fuzz.sh [SECONDS]
-#   LOADLENS_FUZZ_RUNS=N  run each target for N executions instead of SECONDS
+#   LOADLENS_FUZZ_RUNS=N  run each target for N executions (then SECONDS, when given, is
+#                         only an upper bound on the time)
 #   LOADLENS_FUZZ_ONLY="report_json template"  run only these targets
 # A crasher is replayed with build-fuzz/tests/fuzz/fuzz_<target> FILE; once fixed, copy it
 # to tests/fuzz/corpus/<target>/crash-<what> and add a unit test (README "Fuzzing").
@@ -65,7 +66,11 @@ done
 failed=0
 for t in "${targets[@]}"; do
   mkdir -p "$scratch/$t/new" "$scratch/$t/artifacts"
-  if [ -n "$runs" ]; then limit=(-runs="$runs"); else limit=(-max_total_time="$secs"); fi
+  limit=(-max_total_time="$secs")
+  if [ -n "$runs" ]; then
+    limit=(-runs="$runs")
+    [ $# -gt 0 ] && limit+=(-max_total_time="$secs")
+  fi
   # The scratch corpus comes first: libFuzzer writes new inputs to the first directory only.
   # -timeout: an input that takes 25 s is a hang, reported like a crash.
   set +e

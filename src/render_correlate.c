@@ -247,6 +247,7 @@ enum ll_status ll_render_failures(struct ll_out *o, enum ll_format fmt, const ch
 			} else {
 				cJSON_AddNullToObject(x, "server_event");
 			}
+			cJSON_AddBoolToObject(x, "correlated", f->correlated);
 			cJSON_AddItemToArray(arr, x);
 		}
 		return ll_render_json_emit(o, root, err);
@@ -275,6 +276,8 @@ enum ll_status ll_render_failures(struct ll_out *o, enum ll_format fmt, const ch
 			ll_out_puts(o, ": ");
 			esc(o, f->server_message ? f->server_message : "");
 			ll_out_printf(o, " (%s, %+.3f ms)", f->method, (double)f->delta_us / 1000);
+		} else if (!f->correlated) {
+			ll_out_puts(o, "not correlated yet: run 'loadlens correlate' for this run");
 		} else {
 			ll_out_puts(o, f->error_class && strcmp(f->error_class, "network") == 0
 			                   ? "no server event: client-side or network (timeout or connection)"

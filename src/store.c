@@ -1745,7 +1745,7 @@ enum ll_status ll_store_list_failures(struct ll_store *s, const char *run,
 	if ((rc = prepare(s,
 		"SELECT c.event_id, ci.path, c.line_no, c.ts_us, c.op, c.error_class, c.reason,"
 		" c.error_code, c.error_message, c.body, c.status, k.method, si.path, e.line_no,"
-		" e.level, e.target, e.message, k.delta_us"
+		" e.level, e.target, e.message, k.delta_us, k.client_event_id IS NOT NULL"
 		" FROM client_events c JOIN inputs ci ON ci.input_id = c.input_id"
 		" LEFT JOIN correlations k ON k.client_event_id = c.event_id AND k.run_id = c.run_id"
 		" LEFT JOIN server_events e ON e.event_id = k.server_event_id"
@@ -1791,6 +1791,7 @@ enum ll_status ll_store_list_failures(struct ll_store *s, const char *run,
 			.server_target = col_strdup(st, 15),
 			.server_message = col_strdup(st, 16),
 			.delta_us = sqlite3_column_int64(st, 17),
+			.correlated = sqlite3_column_int(st, 18) != 0,
 		};
 		if (x->method && strcmp(x->method, "none") == 0) {
 			free(x->method);

@@ -214,6 +214,7 @@ struct ll_failure_row {
 	long server_line;
 	char *server_level, *server_target, *server_message;
 	int64_t delta_us;
+	bool correlated;         /* false until `loadlens correlate` ran for the run */
 };
 
 struct ll_failure_filter {
