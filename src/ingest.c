@@ -63,7 +63,7 @@ static bool contains(const char *h, size_t len, const char *needle)
 
 enum ll_input_kind ll_ingest_detect(const char *head, size_t len)
 {
-	size_t i = 0;
+	size_t i = len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a BOM */
 	while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
 		i++;
 	if (i == len)
@@ -142,6 +142,7 @@ struct pipe {
 	struct ll_buf tmpl;
 	struct ll_loadtest_header header;
 	struct ll_loadtest_summary *summary;
+	bool summary_broken;      /* the block broke its layout: reported once, then ignored */
 };
 
 /* ---- the input's sha256, on a thread of its own ----
@@ -306,9 +307,21 @@ static enum ll_status store_client_event(struct pipe *p, const struct ll_log_eve
 {
 	bool is_failure = false;
 	struct ll_client_failure f = LL_CLIENT_FAILURE_INIT;
-	enum ll_status st = ll_loadtest_failure_from_event(ev, p->req->path, line, &f, &is_failure, err);
-	if (st)
+	struct ll_error ferr = LL_ERROR_INIT;
+	enum ll_status st = ll_loadtest_failure_from_event(ev, p->req->path, line, &f, &is_failure, &ferr);
+	if (st == LL_INPUT) {
+		/* one unreadable failure line does not sink the file: it is reported */
+		char why[300];
+		snprintf(why, sizeof why, "%s%s%s", ferr.where ? ferr.where : "", ferr.where ? ": " : "",
+		         ferr.msg ? ferr.msg : "not a failure line");
+		ll_error_release(&ferr);
+		return stray(p, line, "unparsed", why, ev->message, ev->message_len, err);
+	}
+	if (st) {
+		ll_error_set(err, st, ferr.path, ferr.line, ferr.where, "%s", ferr.msg ? ferr.msg : "");
+		ll_error_release(&ferr);
 		return st;
+	}
 	bool header = false;
 	if (!is_failure &&
 	    (st = ll_loadtest_header_feed(&p->header, ev->message, ev->message_len, &header, err)))
@@ -392,15 +405,37 @@ static bool is_binary(const char *s, size_t len)
 	return false;
 }
 
+/* Records a summary block that does not parse as a stray line naming where and why. */
+static enum ll_status summary_broken(struct pipe *p, const struct ll_error *serr,
+                                     const char *text, size_t len, struct ll_error *err)
+{
+	char why[400];
+	snprintf(why, sizeof why, "summary block ignored: %s", serr->msg ? serr->msg : "malformed");
+	return stray(p, serr->line ? serr->line : p->stats->lines, "unparsed", why, text, len, err);
+}
+
 static enum ll_status take_line(struct pipe *p, struct ll_log_line *ln, struct ll_error *err)
 {
 	size_t len = ll_log_line_clean(ln->ptr, ln->len);
 	enum ll_status st;
-	if (p->kind == LL_KIND_LOADTEST_LOG) {
+	if (p->kind == LL_KIND_LOADTEST_LOG && !p->summary_broken) {
 		bool consumed = false;
-		if ((st = ll_loadtest_summary_feed(p->summary, ln->ptr, len, p->req->path, ln->line_no,
-		                                   &consumed, err)))
+		struct ll_error serr = LL_ERROR_INIT;
+		st = ll_loadtest_summary_feed(p->summary, ln->ptr, len, p->req->path, ln->line_no,
+		                              &consumed, &serr);
+		if (st == LL_INPUT) {
+			/* a summary block that breaks its layout (a cut-off or edited log) is reported
+			 * and ignored; the failures above it are kept */
+			p->summary_broken = true;
+			st = summary_broken(p, &serr, ln->ptr, len, err);
+			ll_error_release(&serr);
 			return st;
+		}
+		if (st) {
+			ll_error_set(err, st, serr.path, serr.line, serr.where, "%s", serr.msg ? serr.msg : "");
+			ll_error_release(&serr);
+			return st;
+		}
 		if (consumed) {
 			/* the block is printed after the last event: that event ends here */
 			return flush_pending(p, err);
@@ -486,9 +521,20 @@ static enum ll_status finish_loadtest(struct pipe *p, struct ll_error *err)
 {
 	struct ll_run_report sum = LL_RUN_REPORT_INIT, json = LL_RUN_REPORT_INIT;
 	bool found = false, has_json = false;
-	enum ll_status st = ll_loadtest_summary_finish(p->summary, p->req->path, &sum, &found, err);
-	if (st)
-		return st;
+	enum ll_status st = LL_OK;
+	if (!p->summary_broken) {
+		struct ll_error serr = LL_ERROR_INIT;
+		st = ll_loadtest_summary_finish(p->summary, p->req->path, &sum, &found, &serr);
+		if (st == LL_INPUT) {
+			found = false;
+			st = summary_broken(p, &serr, "", 0, err);
+		} else if (st) {
+			ll_error_set(err, st, serr.path, serr.line, serr.where, "%s", serr.msg ? serr.msg : "");
+		}
+		ll_error_release(&serr);
+		if (st)
+			return st;
+	}
 	const struct ll_loadtest_header *h = &p->header;
 	struct ll_run_header rh = {
 		.config_name = h->name, .has_seed = h->has_seed, .seed = (int64_t)h->seed,

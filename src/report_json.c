@@ -184,9 +184,20 @@ static void locate(const char *data, size_t off, long *line, long *col)
 	*col = cl;
 }
 
+static enum ll_status nul_error(const char *path, const char *data, const char *nul,
+                                struct ll_error *err)
+{
+	long line, col;
+	locate(data, (size_t)(nul - data), &line, &col);
+	return ll_error_set(err, LL_INPUT, path, line, NULL,
+	                    "column %ld (byte %zu): a NUL byte, expected JSON text", col,
+	                    (size_t)(nul - data));
+}
+
 int ll_report_json_sniff(const char *data, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
+	size_t i0 = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	for (size_t i = i0; i < len; i++) {
 		char ch = data[i];
 		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
 			continue;
@@ -203,6 +214,15 @@ enum ll_status ll_report_json_parse(const char *path, const char *data, size_t l
 	enum ll_status st = LL_OK;
 	cJSON *root = NULL;
 
+	/* RFC 8259 §8.1 lets a parser ignore a byte order mark; Windows tools write one. */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	/* cJSON stops at a NUL byte; it is parsed only up to the first one, and a document that
+	 * reaches it is told so, rather than what then seems to be missing. */
+	const char *nul = memchr(data, '\0', len);
+	size_t parse_len = nul ? (size_t)(nul - data) : len;
 	size_t first = 0;
 	while (first < len && (data[first] == ' ' || data[first] == '\t' || data[first] == '\n' ||
 	                       data[first] == '\r'))
@@ -214,7 +234,11 @@ enum ll_status ll_report_json_parse(const char *path, const char *data, size_t l
 		                    "only whitespace (%zu bytes), expected a JSON object", len);
 
 	const char *end = NULL;
-	root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+	root = parse_len ? cJSON_ParseWithLengthOpts(data, parse_len, &end, 0) : NULL;
+	if (!root && nul && (!end || end >= nul)) {
+		st = nul_error(path, data, nul, err);
+		goto done;
+	}
 	if (!root) {
 		size_t off = end && end >= data && end <= data + len ? (size_t)(end - data) : 0;
 		long line, col;
@@ -239,8 +263,12 @@ enum ll_status ll_report_json_parse(const char *path, const char *data, size_t l
 	/* Trailing bytes after the document (other than whitespace) are an error too. */
 	for (size_t i = (size_t)(end - data); i < len; i++) {
 		char ch = data[i];
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\0')
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
 			continue;
+		if (ch == '\0') {
+			st = nul_error(path, data, data + i, err);
+			goto done;
+		}
 		long line, col;
 		locate(data, i, &line, &col);
 		st = ll_error_set(err, LL_INPUT, path, line, NULL,
