@@ -1467,29 +1467,37 @@ fail:
 
 /* ---- correlation ---- */
 
-/* A copy of column i owned by d, or NULL for NULL; *ok turns false when memory runs out. */
-static const char *own_text(struct ll_corr_data *d, sqlite3_stmt *st, int i, bool *ok)
+/* A copy of column i kept in the pool (owned, n, cap), or NULL for NULL; *ok turns false
+ * when memory runs out and then stays false (later calls do nothing). Shared by the
+ * loaders whose structs own every string they point to. */
+static const char *pool_keep(char ***owned, size_t *n, size_t *cap, sqlite3_stmt *st, int i,
+                             bool *ok)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
-	if (!t)
+	if (!t || !*ok)
 		return NULL;
-	if (d->n_owned == d->cap_owned) {
-		size_t cap = d->cap_owned ? d->cap_owned * 2 : 256;
-		char **v = realloc(d->owned, cap * sizeof *v);
+	if (*n == *cap) {
+		size_t grown = *cap ? *cap * 2 : 256;
+		char **v = realloc(*owned, grown * sizeof *v);
 		if (!v) {
 			*ok = false;
 			return NULL;
 		}
-		d->owned = v;
-		d->cap_owned = cap;
+		*owned = v;
+		*cap = grown;
 	}
 	char *copy = strdup((const char *)t);
 	if (!copy) {
 		*ok = false;
 		return NULL;
 	}
-	d->owned[d->n_owned++] = copy;
+	(*owned)[(*n)++] = copy;
 	return copy;
+}
+
+static const char *own_text(struct ll_corr_data *d, sqlite3_stmt *st, int i, bool *ok)
+{
+	return pool_keep(&d->owned, &d->n_owned, &d->cap_owned, st, i, ok);
 }
 
 /* Small vocabularies (op, class, level) are shared: one copy per distinct value. */
@@ -1904,29 +1912,9 @@ done:
 
 /* ---- the post-mortem (loadlens report) ---- */
 
-/* A copy of column i owned by d, or NULL for NULL; *ok turns false when memory runs out. */
 static const char *keep_text(struct ll_report_data *d, sqlite3_stmt *st, int i, bool *ok)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	if (!t || !*ok)
-		return NULL;
-	if (d->n_owned == d->cap_owned) {
-		size_t cap = d->cap_owned ? d->cap_owned * 2 : 64;
-		char **v = realloc(d->owned, cap * sizeof *v);
-		if (!v) {
-			*ok = false;
-			return NULL;
-		}
-		d->owned = v;
-		d->cap_owned = cap;
-	}
-	char *copy = strdup((const char *)t);
-	if (!copy) {
-		*ok = false;
-		return NULL;
-	}
-	d->owned[d->n_owned++] = copy;
-	return copy;
+	return pool_keep(&d->owned, &d->n_owned, &d->cap_owned, st, i, ok);
 }
 
 /* Grows *v (of *n elements of size sz) by one zeroed element; NULL when out of memory. */
