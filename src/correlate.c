@@ -69,6 +69,13 @@ struct ctx {
 	 * 1,700 events per failure over +-2 s) test this byte in order instead of reaching
 	 * into the event array at random. */
 	unsigned char *ev_any;
+	/* any_before[k]: how many of positions [0, k) are ev_any, and the positions that are
+	 * not, in order; so counting a window's candidates costs two binary searches plus the
+	 * few events that name a route or status, instead of a scan (the evidence test counts
+	 * nine windows per failure). */
+	size_t *any_before;
+	size_t *not_any;
+	size_t n_not_any;
 	bool server_has_ids;
 };
 
@@ -269,9 +276,34 @@ static void mark_any(struct ctx *c)
 		c->ev_any[k] = !c->ev_used[c->ev_order[k]] && !(e->request_id && e->request_id[0]) &&
 		               !e->method && !e->path && !e->status;
 	}
+	size_t seen = 0;
+	c->n_not_any = 0;
+	for (size_t k = 0; k < c->n_ev; k++) {
+		c->any_before[k] = seen;
+		if (c->ev_any[k])
+			seen++;
+		else
+			c->not_any[c->n_not_any++] = k;
+	}
+	c->any_before[c->n_ev] = seen;
 }
 
 /* ---- skew search ---- */
+
+/* At most about this many failures take part in the skew search. */
+#define SKEW_SAMPLE 5000
+
+/* Whether failure f is in a 1-in-stride sample chosen by its content (splitmix64 of its
+ * time and id): deterministic, independent of the order failures arrive in. */
+static bool in_sample(const struct ll_corr_failure *f, uint64_t stride)
+{
+	if (stride <= 1)
+		return true;
+	uint64_t z = (uint64_t)f->ts_us * 0x9e3779b97f4a7c15ull ^ (uint64_t)f->event_id;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (z ^ (z >> 31)) % stride == 0;
+}
 
 static enum ll_status search_skew(struct ctx *c, const struct ll_corr_result *r,
                                   int64_t *skew, size_t *pairs, int64_t *spread,
@@ -283,8 +315,15 @@ static enum ll_status search_skew(struct ctx *c, const struct ll_corr_result *r,
 	size_t *h = calloc(nb + 4, sizeof *h);
 	if (!h)
 		return ll_error_set(err, LL_NOMEM, NULL, 0, NULL, "out of memory");
+	/* The skew is one number: SKEW_SAMPLE failures find it as well as 100,000 do, and the
+	 * search over +-max_skew is the costliest scan of all. Which failures take part depends
+	 * on their content only (a hash of time and id), never on the input order. */
+	size_t joinable = 0;
+	for (size_t fi = 0; fi < c->nf; fi++)
+		joinable += time_joinable(c, r, fi);
+	uint64_t stride = joinable > SKEW_SAMPLE ? (joinable + SKEW_SAMPLE - 1) / SKEW_SAMPLE : 1;
 	for (size_t fi = 0; fi < c->nf; fi++) {
-		if (!time_joinable(c, r, fi))
+		if (!time_joinable(c, r, fi) || !in_sample(&c->f[fi], stride))
 			continue;
 		int64_t t = c->f[fi].ts_us;
 		for (size_t k = lower_bound(c, t - max); k < c->n_ev && c->ev_ts[k] <= t + max; k++) {
@@ -322,7 +361,7 @@ static enum ll_status search_skew(struct ctx *c, const struct ll_corr_result *r,
 		return ll_error_set(err, LL_NOMEM, NULL, 0, NULL, "out of memory");
 	size_t n = 0;
 	for (size_t fi = 0; fi < c->nf && n < best_sum; fi++) {
-		if (!time_joinable(c, r, fi))
+		if (!time_joinable(c, r, fi) || !in_sample(&c->f[fi], stride))
 			continue;
 		int64_t t = c->f[fi].ts_us;
 		for (size_t k = lower_bound(c, t + lo); k < c->n_ev && c->ev_ts[k] < t + hi && n < best_sum; k++)
@@ -369,14 +408,39 @@ static bool same_gkey(const struct gkey *a, const struct gkey *b)
 }
 
 /* Compatible candidate pairs of failure fi in the window shifted by `shift`. */
-static size_t count_candidates(const struct ctx *c, size_t fi, int64_t skew, int64_t shift)
+/* Candidates of failure fi in the window [lo, hi) of ev_order positions. */
+static size_t count_in(const struct ctx *c, size_t fi, size_t lo, size_t hi)
 {
-	int64_t t = c->f[fi].ts_us + skew + shift;
-	size_t n = 0;
-	for (size_t k = lower_bound(c, t - c->p->window_us); k < c->n_ev && c->ev_ts[k] <= t + c->p->tol_us; k++)
-		if (candidate(c, k, fi))
+	size_t n = c->any_before[hi] - c->any_before[lo];
+	/* the events that name a route or status, or were taken by the id join */
+	size_t a = 0, b = c->n_not_any;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (c->not_any[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (; a < c->n_not_any && c->not_any[a] < hi; a++)
+		if (candidate(c, c->not_any[a], fi))
 			n++;
 	return n;
+}
+
+/* A window [t - window, t + tol] sliding forward over ev_order as t grows: its bounds only
+ * move right, so a group's failures in time order cost a linear walk, not searches. */
+struct sliding {
+	size_t lo, hi;
+};
+
+static void slide_to(const struct ctx *c, struct sliding *w, int64_t t)
+{
+	while (w->lo < c->n_ev && c->ev_ts[w->lo] < t - c->p->window_us)
+		w->lo++;
+	if (w->hi < w->lo)
+		w->hi = w->lo;
+	while (w->hi < c->n_ev && c->ev_ts[w->hi] <= t + c->p->tol_us)
+		w->hi++;
 }
 
 /* Marks in keep[] the failures whose group shows more partners at the skew than at eight
@@ -399,13 +463,24 @@ static enum ll_status evidence(const struct ctx *c, const struct ll_corr_result 
 		size_t b = a;
 		while (b < n && same_gkey(&g[a], &g[b]))
 			b++;
+		/* every failure counts here: in a dense log the excess is a fraction of an event
+		 * per failure, and a sample would lose it in the noise */
 		double obs = 0, bg = 0;
+		enum { NSHIFT = sizeof shifts / sizeof shifts[0] };
+		struct sliding at = { 0, 0 }, off[NSHIFT];
+		memset(off, 0, sizeof off);
+		/* g is in (op, status, class, time) order: each group's failures come by time */
 		for (size_t k = a; k < b; k++) {
-			obs += (double)count_candidates(c, g[k].k.idx, skew, 0);
-			for (size_t s = 0; s < sizeof shifts / sizeof shifts[0]; s++)
-				bg += (double)count_candidates(c, g[k].k.idx, skew, shifts[s] * span);
+			size_t fi = g[k].k.idx;
+			int64_t t = c->f[fi].ts_us + skew;
+			slide_to(c, &at, t);
+			obs += (double)count_in(c, fi, at.lo, at.hi);
+			for (size_t s = 0; s < NSHIFT; s++) {
+				slide_to(c, &off[s], t + shifts[s] * span);
+				bg += (double)count_in(c, fi, off[s].lo, off[s].hi);
+			}
 		}
-		bg /= (double)(sizeof shifts / sizeof shifts[0]);
+		bg /= (double)NSHIFT;
 		bool ok = obs > 0 && obs - bg > 3.0 * sqrt(bg) + 0.5;
 		for (size_t k = a; k < b; k++)
 			keep[g[k].k.idx] = ok;
@@ -549,12 +624,14 @@ enum ll_status ll_correlate(const struct ll_corr_failure *failures, size_t n_fai
 	c.ev_ts = malloc(n_alloc_e * sizeof *c.ev_ts);
 	c.ev_used = calloc(n_alloc_e, sizeof *c.ev_used);
 	c.ev_any = calloc(n_alloc_e, sizeof *c.ev_any);
+	c.any_before = calloc(n_alloc_e + 1, sizeof *c.any_before);
+	c.not_any = calloc(n_alloc_e, sizeof *c.not_any);
 	c.f_method = calloc(n_alloc_f, sizeof *c.f_method);
 	c.f_path = calloc(n_alloc_f, sizeof *c.f_path);
 	f_order = malloc(n_alloc_f * sizeof *f_order);
 	keep = calloc(n_alloc_f, sizeof *keep);
 	keys = malloc((n_alloc_f > n_alloc_e ? n_alloc_f : n_alloc_e) * sizeof *keys);
-	if (!keys || !r.matches || !c.ev_order || !c.ev_ts || !c.ev_used || !c.ev_any || !c.f_method ||
+	if (!keys || !r.matches || !c.ev_order || !c.ev_ts || !c.ev_used || !c.ev_any || !c.any_before || !c.not_any || !c.f_method ||
 	    !c.f_path || !f_order || !keep) {
 		st = ll_error_set(err, LL_NOMEM, NULL, 0, NULL, "out of memory");
 		goto done;
@@ -628,6 +705,8 @@ done:
 	free(c.ev_ts);
 	free(c.ev_used);
 	free(c.ev_any);
+	free(c.any_before);
+	free(c.not_any);
 	free(c.f_method);
 	free(c.f_path);
 	free(f_order);

@@ -3,6 +3,12 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define LL_SHA_NI 1
+#endif
 #include "loadlens/banned.h"
 
 static const uint32_t K[64] = {
@@ -49,6 +55,70 @@ static void compress(uint32_t h[8], const unsigned char *p)
 	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
+#ifdef LL_SHA_NI
+/* The x86 SHA extensions (Intel SHA-NI, also on AMD Zen) hash about five times faster
+ * than the portable rounds; ingest hashes every byte of a log (hundreds of MB) beside the
+ * parser. Same FIPS 180-4 rounds: the state is kept as ABEF/CDGH lanes, four rounds per
+ * message vector, the schedule by sha256msg1/msg2. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_ni(uint32_t h[8], const unsigned char *p)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+	__m128i st1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);             /* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1B);             /* EFGH */
+	__m128i st0 = _mm_alignr_epi8(tmp, st1, 8);     /* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);          /* CDGH */
+	const __m128i abef = st0, cdgh = st1;
+	__m128i w[4];
+	for (int i = 0; i < 16; i++) {
+		__m128i m;
+		if (i < 4) {
+			m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), bswap);
+		} else {
+			m = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+			m = _mm_add_epi32(m, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+			m = _mm_sha256msg2_epu32(m, w[(i + 3) & 3]);
+		}
+		w[i & 3] = m;
+		__m128i k = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)(const void *)&K[4 * i]));
+		st1 = _mm_sha256rnds2_epu32(st1, st0, k);
+		k = _mm_shuffle_epi32(k, 0x0E);
+		st0 = _mm_sha256rnds2_epu32(st0, st1, k);
+	}
+	st0 = _mm_add_epi32(st0, abef);
+	st1 = _mm_add_epi32(st1, cdgh);
+	tmp = _mm_shuffle_epi32(st0, 0x1B);             /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);             /* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0);          /* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);             /* HGFE */
+	_mm_storeu_si128((__m128i *)(void *)&h[0], st0);
+	_mm_storeu_si128((__m128i *)(void *)&h[4], st1);
+}
+
+static bool cpu_has_sha_ni(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+		return false; /* SSE4.1, SSSE3 */
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	return (b & (1u << 29)) != 0; /* SHA */
+}
+#endif
+
+static void compress_block(struct ll_sha256 *s, const unsigned char *p)
+{
+#ifdef LL_SHA_NI
+	if (s->use_ni) {
+		compress_ni(s->h, p);
+		return;
+	}
+#endif
+	compress(s->h, p);
+}
+
 void ll_sha256_init(struct ll_sha256 *s)
 {
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -56,6 +126,17 @@ void ll_sha256_init(struct ll_sha256 *s)
 	memcpy(s->h, iv, sizeof iv);
 	s->total = 0;
 	s->fill = 0;
+#ifdef LL_SHA_NI
+	s->use_ni = cpu_has_sha_ni();
+#else
+	s->use_ni = false;
+#endif
+}
+
+void ll_sha256_init_portable(struct ll_sha256 *s)
+{
+	ll_sha256_init(s);
+	s->use_ni = false;
 }
 
 void ll_sha256_update(struct ll_sha256 *s, const void *data, size_t len)
@@ -71,7 +152,7 @@ void ll_sha256_update(struct ll_sha256 *s, const void *data, size_t len)
 		p += take;
 		len -= take;
 		if (s->fill == 64) {
-			compress(s->h, s->block);
+			compress_block(s, s->block);
 			s->fill = 0;
 		}
 	}

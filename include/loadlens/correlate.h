@@ -5,7 +5,8 @@
  * 1. Exact join on request id where both sides carry one (each server event used once).
  * 2. Clock skew (server clock - client clock): the median offset of the id-matched pairs;
  *    without ids, the offset within +-max_skew that best lines failures up with compatible
- *    server events (a 1 ms histogram of pair offsets, smoothed over 5 ms); or given.
+ *    server events (a 1 ms histogram of pair offsets, smoothed over 5 ms, over at most
+ *    about 5,000 failures chosen by a hash of their time and id); or given.
  * 3. Time-window join for the rest: a failure logged at client time t (when the response
  *    arrived) is explained by a compatible server event at server time s with
  *    s - (t + skew) in [-window, +tol]; nearest first, each event used once, ties broken

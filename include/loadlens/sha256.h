@@ -4,6 +4,7 @@
 #ifndef LOADLENS_SHA256_H
 #define LOADLENS_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,7 +13,11 @@ struct ll_sha256 {
 	uint64_t total;       /* bytes hashed so far */
 	unsigned char block[64];
 	size_t fill;          /* bytes waiting in block */
+	bool use_ni;          /* the CPU has the x86 SHA extensions (checked by init) */
 };
+
+/* For tests: the same digest through the portable rounds only. */
+void ll_sha256_init_portable(struct ll_sha256 *s);
 
 void ll_sha256_init(struct ll_sha256 *s);
 void ll_sha256_update(struct ll_sha256 *s, const void *data, size_t len);

@@ -22,7 +22,7 @@
 #include "loadlens/postmortem.h"
 #include "loadlens/report.h"
 
-#define LL_STORE_SCHEMA_VERSION 2
+#define LL_STORE_SCHEMA_VERSION 3
 
 struct ll_store;
 
