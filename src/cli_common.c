@@ -16,8 +16,6 @@
 #include "loadlens/store.h"
 #include "loadlens/banned.h"
 
-/* Report files are small (a few KB); the cap only stops a runaway input. */
-#define REPORT_MAX_BYTES ((size_t)256 << 20)
 
 static void diag_line(const char *msg)
 {
@@ -31,7 +29,6 @@ static void diag_line(const char *msg)
 
 void ll_diag(const char *fmt, ...)
 {
-	struct ll_buf b = LL_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	va_list ap2;
@@ -45,7 +42,6 @@ void ll_diag(const char *fmt, ...)
 		free(s);
 	}
 	va_end(ap);
-	ll_buf_release(&b);
 }
 
 void ll_cli_print_error(const struct ll_error *err)
@@ -103,7 +99,7 @@ enum ll_status ll_cli_load_report(const char *arg, const char *db_path,
 	if (ll_file_exists(arg)) {
 		char *data = NULL;
 		size_t len = 0;
-		if ((st = ll_file_read_all(arg, REPORT_MAX_BYTES, &data, &len, err)))
+		if ((st = ll_file_read_all(arg, LL_REPORT_MAX_BYTES, &data, &len, err)))
 			return st;
 		st = ll_report_json_parse(arg, data, len, out, err);
 		if (st == LL_OK) {

@@ -23,8 +23,6 @@
 #include "loadlens/tracing_line.h"
 #include "loadlens/banned.h"
 
-/* Report files are a few KB; the cap only stops a runaway input. */
-#define REPORT_MAX_BYTES ((size_t)256 << 20)
 #define DETECT_BYTES 65536
 /* An event with its continuation lines (a panic's backtrace) is capped, so a file that
  * never stamps another line cannot grow one record without bound. */
@@ -711,7 +709,7 @@ enum ll_status ll_ingest_file(struct ll_store *s, const struct ll_ingest_request
 	stats->kind = kind;
 	if (kind == LL_KIND_REPORT) {
 		size_t len = 0;
-		if ((st = ll_file_read_fd(fd, req->path, REPORT_MAX_BYTES, &data, &len, err)))
+		if ((st = ll_file_read_fd(fd, req->path, LL_REPORT_MAX_BYTES, &data, &len, err)))
 			goto done;
 		st = ingest_report(s, req, data, len, stats, err);
 	} else {

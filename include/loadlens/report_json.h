@@ -20,6 +20,10 @@
 #include "loadlens/error.h"
 #include "loadlens/report.h"
 
+/* Report files are a few KB; a larger file is refused before it is read (a runaway or
+ * hostile input, not a report). */
+#define LL_REPORT_MAX_BYTES ((size_t)256 << 20)
+
 /* data need not be NUL-terminated; len bytes are parsed. path is only used in errors. */
 enum ll_status ll_report_json_parse(const char *path, const char *data, size_t len,
                                     struct ll_run_report *out, struct ll_error *err);
