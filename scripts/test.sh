@@ -19,6 +19,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLOADLENS_SANITIZE=ON >/dev/n
 cmake --build build-asan -j"$jobs"
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
   ctest --test-dir build-asan --output-on-failure
 
 echo "== end-to-end tests under valgrind (memory errors and definite leaks of the binary)"
