@@ -494,6 +494,9 @@ Test(cli_help, every_command_has_help_listing_every_option)
 		               "--max-error-rate-increase", "--max-error-rate", "--allow-invalid", "--format", NULL } },
 		{ "report", { "--db", "--format", "--output", "--max-error-rate", "--min-throughput",
 		              "--max-p99-ms", "--min-ops", "--top", NULL } },
+		{ "correlate", { "--db", "--window-ms", "--skew-ms", "--max-skew-ms", "--levels", "--format", NULL } },
+		{ "failures", { "--db", "--op", "--unexplained", "--limit", "--format", NULL } },
+		{ "query", { "--db", "--run", "--format", "--list", NULL } },
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		const char *argv[] = { cmds[i].cmd, "--help", NULL };
@@ -531,6 +534,10 @@ Test(cli_help, usage_errors_exit_2_and_point_to_help)
 		{ { "runs", "--bogus", NULL }, "loadlens: unknown option '--bogus'\nloadlens: try 'loadlens runs --help'\n" },
 		{ { "ingest", NULL }, "loadlens: no FILE given\nloadlens: try 'loadlens ingest --help'\n" },
 		{ { "frobnicate", NULL }, "loadlens: unknown command 'frobnicate'\nloadlens: try 'loadlens --help'\n" },
+		{ { "correlate", "r", "--skew-ms", "fast", NULL }, "loadlens: --skew-ms: expected a number of milliseconds or 'auto', found 'fast'\nloadlens: try 'loadlens correlate --help'\n" },
+		{ { "correlate", "r", "--levels", "warn,loud", NULL }, "loadlens: --levels: expected a comma-separated list of trace, debug, info, warn, error; found 'warn,loud'\nloadlens: try 'loadlens correlate --help'\n" },
+		{ { "failures", NULL }, "loadlens: expected one RUN, got 0\nloadlens: try 'loadlens failures --help'\n" },
+		{ { "query", "no_such_query", NULL }, "loadlens: no canned query named 'no_such_query' (see 'loadlens query --list')\nloadlens: try 'loadlens query --help'\n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct ll_test_run r = run(cases[i].argv);
