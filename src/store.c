@@ -702,6 +702,15 @@ static void put_int(struct batch *b, int64_t v)
 	b->vals[b->nrows][b->col++] = (struct val){ .t = V_INT, .i = v };
 }
 
+/* An integer column that may be absent (NULL). */
+static void put_opt_int(struct batch *b, bool present, int64_t v)
+{
+	if (present)
+		put_int(b, v);
+	else
+		put_null(b);
+}
+
 static void put_text(struct batch *b, const char *v, size_t len)
 {
 	if (!v) {
@@ -1282,10 +1291,7 @@ enum ll_status ll_store_ingest_server(struct ll_store_ingest *g, const struct ll
 	put_str(b, r->fields_json);
 	put_str(b, r->method);
 	put_str(b, r->path);
-	if (r->status)
-		put_int(b, r->status);
-	else
-		put_null(b);
+	put_opt_int(b, r->status != 0, r->status);
 	put_str(b, r->request_id);
 	if ((rc = put_template(g, b, r->template_text, err))) {
 		b->col = 0; /* the row is dropped; the session will be aborted */
@@ -1305,16 +1311,10 @@ enum ll_status ll_store_ingest_client(struct ll_store_ingest *g, const struct ll
 	put_int(b, g->run_id);
 	put_int(b, g->input_id);
 	put_int(b, r->line_no);
-	if (r->has_ts)
-		put_int(b, r->ts_us);
-	else
-		put_null(b);
+	put_opt_int(b, r->has_ts, r->ts_us);
 	put_str(b, r->level);
 	put_str(b, r->op);
-	if (r->status)
-		put_int(b, r->status);
-	else
-		put_null(b);
+	put_opt_int(b, r->status != 0, r->status);
 	put_str(b, r->reason);
 	put_str(b, r->error_class);
 	put_str(b, r->error_code);
