@@ -57,6 +57,14 @@ enum ll_status ll_cli_usage_error(const char *cmd, const struct ll_error *err)
 	return LL_USAGE;
 }
 
+enum ll_status ll_cli_usage_fail(const char *cmd, struct ll_error *err, char **pos)
+{
+	ll_cli_usage_error(cmd, err);
+	ll_error_release(err);
+	free(pos);
+	return LL_USAGE;
+}
+
 const char *ll_cli_db_path(const char *given)
 {
 	if (given)

@@ -87,10 +87,7 @@ enum ll_status ll_cli_correlate(int argc, char **argv)
 		                  "--levels: expected a comma-separated list of trace, debug, info, warn, error; found '%s'",
 		                  o.levels);
 	if (st) {
-		st = ll_cli_usage_error("correlate", &err);
-		ll_error_release(&err);
-		free(pos);
-		return st;
+		return ll_cli_usage_fail("correlate", &err, pos);
 	}
 	if (help) {
 		ll_options_help(stdout, usage,
@@ -167,10 +164,7 @@ enum ll_status ll_cli_failures(int argc, char **argv)
 	if (st == LL_OK && !help && npos != 1)
 		st = ll_error_set(&err, LL_USAGE, NULL, 0, NULL, "expected one RUN, got %d", npos);
 	if (st) {
-		st = ll_cli_usage_error("failures", &err);
-		ll_error_release(&err);
-		free(pos);
-		return st;
+		return ll_cli_usage_fail("failures", &err, pos);
 	}
 	if (help) {
 		ll_options_help(stdout, failures_usage,

@@ -119,10 +119,7 @@ enum ll_status ll_cli_ingest(int argc, char **argv)
 	if (st == LL_OK && !help && npos == 0)
 		st = ll_error_set(&err, LL_USAGE, NULL, 0, NULL, "no FILE given");
 	if (st) {
-		st = ll_cli_usage_error("ingest", &err);
-		ll_error_release(&err);
-		free(pos);
-		return st;
+		return ll_cli_usage_fail("ingest", &err, pos);
 	}
 	if (help) {
 		ll_options_help(stdout, usage,

@@ -39,10 +39,7 @@ enum ll_status ll_cli_query(int argc, char **argv)
 	if (st == LL_OK && !help && !o.list && npos != 1)
 		st = ll_error_set(&err, LL_USAGE, NULL, 0, NULL, "expected one query NAME or SQL statement, got %d", npos);
 	if (st) {
-		st = ll_cli_usage_error("query", &err);
-		ll_error_release(&err);
-		free(pos);
-		return st;
+		return ll_cli_usage_fail("query", &err, pos);
 	}
 	if (help || o.list) {
 		if (help)
@@ -63,10 +60,7 @@ enum ll_status ll_cli_query(int argc, char **argv)
 	if (sql == pos[0] && !strchr(sql, ' ')) {
 		ll_error_set(&err, LL_USAGE, NULL, 0, NULL,
 		             "no canned query named '%s' (see 'loadlens query --list')", pos[0]);
-		st = ll_cli_usage_error("query", &err);
-		ll_error_release(&err);
-		free(pos);
-		return st;
+		return ll_cli_usage_fail("query", &err, pos);
 	}
 	struct ll_store *s = NULL;
 	struct ll_table t = { 0 };

@@ -82,10 +82,7 @@ enum ll_status ll_cli_report(int argc, char **argv)
 		                  "--max-error-rate: expected a fraction 0..1, found %g (1%% is 0.01)",
 		                  o.max_error_rate);
 	if (st) {
-		st = ll_cli_usage_error("report", &err);
-		ll_error_release(&err);
-		free(pos);
-		return st;
+		return ll_cli_usage_fail("report", &err, pos);
 	}
 	if (help) {
 		ll_options_help(stdout, usage,

@@ -182,6 +182,19 @@ enum ll_status ll_store_open(const char *path, enum ll_store_mode mode, struct l
 		int v = 0;
 		if ((st = user_version(s, &v, err)))
 			goto fail;
+		if (v > 0 && v < LL_STORE_SCHEMA_VERSION) {
+			/* A database of an older loadlens: migrate it once through a read-write
+			 * connection (as any write would), then read it as asked. */
+			ll_store_close(s);
+			struct ll_store *rw = NULL;
+			if ((st = ll_store_open(path, LL_STORE_READ_WRITE, &rw, err))) {
+				ll_error_prefix(err, "schema version %d needs an upgrade to %d", v,
+				                LL_STORE_SCHEMA_VERSION);
+				return st;
+			}
+			ll_store_close(rw);
+			return ll_store_open(path, LL_STORE_READ_ONLY, out, err);
+		}
 		if (v != LL_STORE_SCHEMA_VERSION) {
 			st = ll_error_set(err, LL_DB, path, 0, NULL,
 			                  "not a loadlens database of schema version %d (found %d)",

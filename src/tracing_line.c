@@ -514,6 +514,19 @@ static size_t name_end(const char *s, size_t i, size_t end)
 	return i;
 }
 
+/* The target that follows a span chain ("target: "): on success its bounds, and *i just
+ * past its ':'; false (nothing changed) when there is none at *i. */
+static bool take_target(const char *s, size_t *i, size_t end, size_t *start, size_t *stop)
+{
+	size_t te = name_end(s, *i, end);
+	if (te == *i || te == end || s[te] != ':')
+		return false;
+	*start = *i;
+	*stop = te;
+	*i = te + 1;
+	return true;
+}
+
 struct spanvec {
 	struct ll_log_span *v;
 	size_t n, cap;
@@ -714,15 +727,11 @@ enum ll_status ll_tracing_parse_text(struct ll_tracing_parser *p, const char *li
 				i++;
 				in_chain = false;
 				/* the target follows */
-				size_t te = name_end(s, i, end);
-				if (te == i || te == end || s[te] != ':' ) {
+				if (!take_target(s, &i, end, &target_start, &target_stop)) {
 					st = reject(path, line_no, "target", "expected \"target: \" after the spans",
 					            s + i, end - i, err);
 					goto done;
 				}
-				target_start = i;
-				target_stop = te;
-				i = te + 1;
 				break;
 			}
 			in_chain = true;
@@ -751,15 +760,11 @@ enum ll_status ll_tracing_parse_text(struct ll_tracing_parser *p, const char *li
 			 * end, or the rejection below reads beyond the line (fuzz crasher
 			 * crash-chain-ends-at-colon). */
 			i = ne + 1 < end ? ne + 2 : end;
-			size_t te = name_end(s, i, end);
-			if (te == i || te == end || s[te] != ':') {
+			if (!take_target(s, &i, end, &target_start, &target_stop)) {
 				st = reject(path, line_no, "target", "expected \"target: \" after the spans",
 				            s + i, end - i, err);
 				goto done;
 			}
-			target_start = i;
-			target_stop = te;
-			i = te + 1;
 			break;
 		}
 		target_start = ns;

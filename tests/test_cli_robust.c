@@ -1,5 +1,6 @@
 /* cli_robust: concurrency, signals and read-only places (issue 6, item 3). */
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -140,6 +141,33 @@ Test(cli_robust, read_only_database_and_directory_give_clear_errors)
 	ll_test_run_release(&r);
 	chmod(dir, 0755);
 	free(db2);
+	free(db);
+	free(dir);
+}
+
+/* A database written by an older loadlens (schema 2: no covering index) is migrated by the
+ * first command that opens it, even a read-only one, and then read as usual. */
+Test(cli_robust, older_schema_is_migrated_by_a_read_only_command)
+{
+	char *dir = ll_test_tmpdir("oldschema");
+	char *db = ll_test_path(dir, "t.db");
+	const char *seed[] = { "ingest", "--db", db, SAMPLE("clean_baseline.json"), NULL };
+	struct ll_test_run r = ll_test_run_loadlens(NULL, NULL, NULL, seed);
+	cr_assert_eq(r.exit_code, 0);
+	ll_test_run_release(&r);
+	sqlite3 *h = NULL;
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, "DROP INDEX server_events_problems; PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	const char *runs[] = { "runs", "--db", db, NULL };
+	r = ll_test_run_loadlens(NULL, NULL, NULL, runs);
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "clean_baseline"), "%s", r.out);
+	ll_test_run_release(&r);
+	char *got = count_rows(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+	                           "(SELECT count(*) FROM sqlite_master WHERE name = 'server_events_problems')");
+	cr_expect(strstr(got, "\r\n3,1\r\n"), "%s", got);
+	free(got);
 	free(db);
 	free(dir);
 }

@@ -37,6 +37,9 @@ void ll_diag(const char *fmt, ...) LL_PRINTF(1, 2);
 void ll_cli_print_error(const struct ll_error *err);
 /* A usage error: the message, then "try 'loadlens <cmd> --help'". Returns LL_USAGE. */
 enum ll_status ll_cli_usage_error(const char *cmd, const struct ll_error *err);
+/* The same for a command that stops right there: also releases err and frees pos (the
+ * positional array from ll_options_parse(), NULL allowed). Returns LL_USAGE. */
+enum ll_status ll_cli_usage_fail(const char *cmd, struct ll_error *err, char **pos);
 
 /* The database path: --db if given, else $LOADLENS_DB, else "loadlens.db". */
 const char *ll_cli_db_path(const char *given);

@@ -29,7 +29,8 @@ struct ll_store;
 enum ll_store_mode { LL_STORE_READ_WRITE, LL_STORE_READ_ONLY };
 
 /* Opens (read-write: creating and migrating) the database at path. A read-only open of a
- * missing file is an LL_IO error that says to ingest first. */
+ * missing file is an LL_IO error that says to ingest first; of an older schema version it
+ * migrates the file first (which needs write access) and then opens it read-only. */
 enum ll_status ll_store_open(const char *path, enum ll_store_mode mode, struct ll_store **out,
                              struct ll_error *err);
 void ll_store_close(struct ll_store *s);
